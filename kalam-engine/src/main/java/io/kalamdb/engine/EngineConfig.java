@@ -1,0 +1,64 @@
+package io.kalamdb.engine;
+
+import io.kalamdb.engine.config.ConfigKey;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's settings. Each key sits with its default and its documentation; {@link #from(Map)} reads the
+ * dotted keys of {@code server.toml} (after environment overrides) and fails naming the key of a bad value.
+ */
+public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLimit, int maxQueryLimit,
+                           int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
+                           int bcryptCost, int minPasswordLength, int nodeId) {
+
+    public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
+            "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
+    /**
+     * Durable by default: a write is acknowledged only after the write-ahead log is synced (group commit).
+     * The reference's default is false; set it to false to trade durability on power loss for latency.
+     */
+    public static final ConfigKey<Boolean> SYNC_WRITES = ConfigKey.bool("storage.rocksdb.sync_writes", true,
+            "Acknowledge writes only after the log is fsynced (group commit). false = OS-buffered log.");
+    public static final ConfigKey<Integer> DEFAULT_QUERY_LIMIT = ConfigKey.integer("limits.default_query_limit",
+            50, 1, 1_000_000, "Rows returned by a SELECT without LIMIT (the result says truncated: true when cut).");
+    public static final ConfigKey<Integer> MAX_QUERY_LIMIT = ConfigKey.integer("limits.max_query_limit", 1000, 1,
+            10_000_000, "Most rows any SELECT returns.");
+    public static final ConfigKey<Integer> MAX_PARAMETERS = ConfigKey.integer("execution.max_parameters", 50, 0,
+            10_000, "Most $n parameters one request may carry.");
+    public static final ConfigKey<Integer> MAX_PARAMETER_SIZE = ConfigKey.integer(
+            "execution.max_parameter_size_bytes", 524_288, 1, Integer.MAX_VALUE, "Largest single parameter value.");
+    public static final ConfigKey<Integer> MAX_SQL_LENGTH = ConfigKey.integer("execution.max_sql_length",
+            1_048_576, 1, Integer.MAX_VALUE, "Longest SQL text of one request, in characters.");
+    public static final ConfigKey<String> ROOT_PASSWORD = ConfigKey.string("auth.root_password", null,
+            "Password of the root user (env KALAMDB_ROOT_PASSWORD); unset = first-run setup required.");
+    public static final ConfigKey<Integer> BCRYPT_COST = ConfigKey.integer("auth.bcrypt_cost", 12, 4, 31,
+            "bcrypt work factor for stored passwords.");
+    public static final ConfigKey<Integer> MIN_PASSWORD_LENGTH = ConfigKey.integer("auth.min_password_length", 8,
+            1, 72, "Shortest password CREATE USER accepts.");
+    public static final ConfigKey<Integer> NODE_ID = ConfigKey.integer("cluster.node_id", 1, 0, 1023,
+            "This node's id; also the worker bits of _seq and SNOWFLAKE_ID() (env KALAMDB_NODE_ID).");
+
+    public static final List<ConfigKey<?>> KEYS = List.of(DATA_DIR, SYNC_WRITES, DEFAULT_QUERY_LIMIT,
+            MAX_QUERY_LIMIT, MAX_PARAMETERS, MAX_PARAMETER_SIZE, MAX_SQL_LENGTH, ROOT_PASSWORD, BCRYPT_COST,
+            MIN_PASSWORD_LENGTH, NODE_ID);
+
+    public static EngineConfig from(Map<String, String> values) {
+        return new EngineConfig(Path.of(DATA_DIR.read(values)), SYNC_WRITES.read(values),
+                DEFAULT_QUERY_LIMIT.read(values), MAX_QUERY_LIMIT.read(values), MAX_PARAMETERS.read(values),
+                MAX_PARAMETER_SIZE.read(values), MAX_SQL_LENGTH.read(values), ROOT_PASSWORD.read(values),
+                BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values));
+    }
+
+    /** Defaults with the given data directory (for embedded use and tests). */
+    public static EngineConfig defaults(Path dataDir) {
+        return from(Map.of(DATA_DIR.key(), dataDir.toString()));
+    }
+
+    public EngineConfig withRootPassword(String password) {
+        return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
+                maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId);
+    }
+}

@@ -1,0 +1,93 @@
+package io.kalamdb.engine.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A table's definition: its identity, type, user columns (in ordinal order) and options.
+ * The system columns {@code _seq} and {@code _deleted} are implicit and follow the user columns.
+ */
+public record TableDef(long id, String namespace, String name, TableType type, List<ColumnDef> columns,
+                       Map<String, String> options, AccessLevel accessLevel, Long ttlSeconds, int schemaVersion,
+                       int nextColumnId, long createdAtMicros, long updatedAtMicros) {
+
+    public static final String SEQ = "_seq";
+    public static final String DELETED = "_deleted";
+
+    public TableDef {
+        requireNonNull(namespace, "namespace is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        columns = List.copyOf(columns);
+        options = Map.copyOf(options);
+    }
+
+    public String qualifiedName() {
+        return namespace + "." + name;
+    }
+
+    /** The user column with this name (case-insensitive), or null. */
+    public ColumnDef column(String columnName) {
+        for (ColumnDef c : columns) {
+            if (c.name().equalsIgnoreCase(columnName)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    public int columnIndex(String columnName) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equalsIgnoreCase(columnName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public ColumnDef primaryKey() {
+        for (ColumnDef c : columns) {
+            if (c.primaryKey()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    public int primaryKeyIndex() {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).primaryKey()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public static boolean isSystemColumn(String columnName) {
+        String n = columnName.toLowerCase(Locale.ROOT);
+        return n.equals(SEQ) || n.equals(DELETED) || n.equals("_commit_seq");
+    }
+
+    /** A copy with new columns, a bumped schema version and update time. */
+    public TableDef withColumns(List<ColumnDef> newColumns, int newNextColumnId, long nowMicros) {
+        return new TableDef(id, namespace, name, type, newColumns, options, accessLevel, ttlSeconds,
+                schemaVersion + 1, newNextColumnId, createdAtMicros, nowMicros);
+    }
+
+    public TableDef withAccessLevel(AccessLevel level, long nowMicros) {
+        return new TableDef(id, namespace, name, type, columns, options, level, ttlSeconds,
+                schemaVersion + 1, nextColumnId, createdAtMicros, nowMicros);
+    }
+
+    public List<String> columnNames() {
+        List<String> names = new ArrayList<>(columns.size());
+        for (ColumnDef c : columns) {
+            names.add(c.name());
+        }
+        return names;
+    }
+}

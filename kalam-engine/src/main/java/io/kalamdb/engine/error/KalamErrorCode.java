@@ -1,0 +1,55 @@
+package io.kalamdb.engine.error;
+
+/**
+ * Stable error codes of the engine and the wire. Append only: never renumber; the wire name is the enum name.
+ * The edge ({@code ErrorMapper} in the server) is the one place where a code becomes an HTTP status.
+ */
+public enum KalamErrorCode {
+    INVALID_SQL(1, Category.USER_ERROR),
+    SQL_EXECUTION_ERROR(2, Category.USER_ERROR),
+    PERMISSION_DENIED(3, Category.USER_ERROR),
+    INVALID_INPUT(4, Category.USER_ERROR),
+    INVALID_PARAMETER(5, Category.USER_ERROR),
+    PARAMS_WITH_BATCH(6, Category.USER_ERROR),
+    EMPTY_SQL(7, Category.USER_ERROR),
+    BATCH_PARSE_ERROR(8, Category.USER_ERROR),
+    TABLE_NOT_FOUND(9, Category.USER_ERROR),
+    INTERNAL_ERROR(10, Category.INTERNAL_ERROR),
+    RATE_LIMIT_EXCEEDED(11, Category.INSUFFICIENT_RESOURCES),
+    MISSING_AUTHORIZATION(20, Category.USER_ERROR),
+    INVALID_CREDENTIALS(21, Category.USER_ERROR),
+    TOKEN_EXPIRED(22, Category.USER_ERROR),
+    ACCOUNT_LOCKED(23, Category.USER_ERROR),
+    SETUP_REQUIRED(24, Category.USER_ERROR),
+    AUTHENTICATION_ERROR(25, Category.INTERNAL_ERROR),
+    ALREADY_CONFIGURED(26, Category.USER_ERROR),
+    WEAK_PASSWORD(27, Category.USER_ERROR),
+    INVALID_USER(28, Category.USER_ERROR),
+    USER_EXISTS(29, Category.USER_ERROR),
+    NOT_FOUND(30, Category.USER_ERROR),
+    SHUTTING_DOWN(31, Category.INSUFFICIENT_RESOURCES);
+
+    /** Broad class of a failure (as Trino's error types). */
+    public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }
+
+    private final int code;
+    private final Category category;
+
+    KalamErrorCode(int code, Category category) {
+        this.code = code;
+        this.category = category;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public Category category() {
+        return category;
+    }
+
+    /** Whether the same request may succeed when retried unchanged. */
+    public boolean isRetriable() {
+        return category == Category.INSUFFICIENT_RESOURCES;
+    }
+}
