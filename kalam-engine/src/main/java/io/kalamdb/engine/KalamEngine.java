@@ -1,17 +1,98 @@
 package io.kalamdb.engine;
 
-import io.kalamdb.engine.auth.UserService;
+import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.auth.LocalUserService;
+import io.kalamdb.engine.auth.PasswordHasher;
+import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.auth.UserService;
+import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.NamespaceDef;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.hot.HotStore;
+import io.kalamdb.engine.hot.RocksHotStore;
+import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.sql.Authorizer;
+import io.kalamdb.engine.sql.DdlExecutor;
+import io.kalamdb.engine.sql.DmlPlanner;
+import io.kalamdb.engine.sql.QueryRunner;
+import io.kalamdb.engine.sql.SqlExecutor;
+import io.kalamdb.engine.sql.SystemTables;
+import io.kalamdb.engine.util.Ids;
+import io.kalamdb.engine.util.Json;
+import io.kalamdb.engine.util.SnowflakeGenerator;
+import io.kalamdb.engine.write.Applier;
+import io.kalamdb.engine.write.CatalogKeys;
+import io.kalamdb.engine.write.ChangeEvent;
+import io.kalamdb.engine.write.ChangeListener;
+import io.kalamdb.engine.write.Command;
+import io.kalamdb.engine.write.LocalWriteLog;
+import io.kalamdb.engine.write.WriteLog;
+
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The embedded database: open it on a data directory, run SQL in a {@link Session}, close it.
  * Thread-safe; {@link #execute} blocks (RocksDB I/O, group commit) and must run off event loops.
+ * This class only wires the collaborators together.
  */
 public final class KalamEngine implements AutoCloseable {
+    private final HotStore store;
+    private final Catalog catalog;
+    private final WriteLog log;
+    private final LocalUserService users;
+    private final SqlExecutor sql;
+    private final SystemTables systemTables;
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+    private KalamEngine(EngineConfig config) {
+        Ids.configureNode(config.nodeId());
+        this.store = RocksHotStore.open(config.dataDir());
+        this.catalog = loadCatalog(store);
+        Applier applier = new Applier(store, catalog);
+        this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
+                this::publish);
+        PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());
+        this.users = new LocalUserService(catalog, log, hasher);
+        this.systemTables = new SystemTables(catalog);
+        QueryRunner queries = new QueryRunner(catalog, store, systemTables);
+        this.sql = new SqlExecutor(config, catalog, log, new Authorizer(catalog), queries,
+                new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables));
+        if (catalog.namespace("default") == null) {
+            log.append(new Command.PutNamespace(new NamespaceDef("default", System.currentTimeMillis() * 1000L,
+                    null), true)).join();
+        }
+        users.ensureRoot(config.rootPassword());
+    }
 
     public static KalamEngine open(EngineConfig config) {
-        throw new UnsupportedOperationException("in progress");
+        requireNonNull(config, "config is null");
+        return new KalamEngine(config);
+    }
+
+    private static Catalog loadCatalog(HotStore store) {
+        Catalog catalog = new Catalog();
+        try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.NAMESPACE_PREFIX.getBytes(StandardCharsets.UTF_8),
+                false)) {
+            while (c.next()) {
+                catalog.putNamespace(Json.read(c.value(), NamespaceDef.class));
+            }
+        }
+        try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.TABLE_PREFIX.getBytes(StandardCharsets.UTF_8),
+                false)) {
+            while (c.next()) {
+                catalog.putTable(Json.read(c.value(), TableDef.class));
+            }
+        }
+        try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.USER_PREFIX.getBytes(StandardCharsets.UTF_8),
+                false)) {
+            while (c.next()) {
+                catalog.putUser(Json.read(c.value(), UserRecord.class));
+            }
+        }
+        return catalog;
     }
 
     /**
@@ -22,14 +103,35 @@ public final class KalamEngine implements AutoCloseable {
      * @throws io.kalamdb.engine.error.KalamException with a stable code on any failure
      */
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String defaultNamespace) {
-        throw new UnsupportedOperationException("in progress");
+        return this.sql.execute(session, sql, params, defaultNamespace);
     }
 
     public UserService users() {
-        throw new UnsupportedOperationException("in progress");
+        return users;
+    }
+
+    /** Registers a listener for committed row changes (live queries, topics). */
+    public void addChangeListener(ChangeListener listener) {
+        listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public SystemTables systemTables() {
+        return systemTables;
+    }
+
+    private void publish(List<ChangeEvent> events) {
+        for (ChangeListener l : listeners) {
+            l.onCommitted(events);
+        }
     }
 
     @Override
     public void close() {
+        log.close();
+        store.close();
     }
 }

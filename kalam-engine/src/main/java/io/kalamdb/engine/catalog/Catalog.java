@@ -1,0 +1,118 @@
+package io.kalamdb.engine.catalog;
+
+import io.kalamdb.engine.auth.UserRecord;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory view of namespaces, tables and users. Only the applier changes it (after the change is in
+ * the store); everyone reads it. {@link #version()} moves on every change so that cached plans can expire.
+ * Names are matched case-insensitively and kept as declared.
+ */
+public final class Catalog {
+    private final Map<String, NamespaceDef> namespaces = new ConcurrentHashMap<>();
+    private final Map<String, TableDef> tablesByName = new ConcurrentHashMap<>();
+    private final Map<Long, TableDef> tablesById = new ConcurrentHashMap<>();
+    private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
+    private final AtomicLong version = new AtomicLong();
+    private final AtomicLong nextTableId = new AtomicLong(1);
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static String key(String namespace, String table) {
+        return key(namespace) + "." + key(table);
+    }
+
+    public long version() {
+        return version.get();
+    }
+
+    public long allocateTableId() {
+        return nextTableId.getAndIncrement();
+    }
+
+    public NamespaceDef namespace(String name) {
+        return namespaces.get(key(name));
+    }
+
+    public List<NamespaceDef> namespaces() {
+        List<NamespaceDef> list = new ArrayList<>(namespaces.values());
+        list.sort(Comparator.comparing(NamespaceDef::name));
+        return list;
+    }
+
+    public TableDef table(String namespace, String name) {
+        return tablesByName.get(key(namespace, name));
+    }
+
+    public TableDef table(long id) {
+        return tablesById.get(id);
+    }
+
+    public List<TableDef> tables() {
+        List<TableDef> list = new ArrayList<>(tablesById.values());
+        list.sort(Comparator.comparing(TableDef::namespace).thenComparing(TableDef::name));
+        return list;
+    }
+
+    public List<TableDef> tables(String namespace) {
+        List<TableDef> list = new ArrayList<>();
+        for (TableDef t : tables()) {
+            if (t.namespace().equalsIgnoreCase(namespace)) {
+                list.add(t);
+            }
+        }
+        return list;
+    }
+
+    public UserRecord user(String id) {
+        return users.get(id);
+    }
+
+    public Collection<UserRecord> users() {
+        List<UserRecord> list = new ArrayList<>(users.values());
+        list.sort(Comparator.comparing(UserRecord::id));
+        return list;
+    }
+
+    public void putNamespace(NamespaceDef ns) {
+        namespaces.put(key(ns.name()), ns);
+        version.incrementAndGet();
+    }
+
+    public void removeNamespace(String name) {
+        namespaces.remove(key(name));
+        version.incrementAndGet();
+    }
+
+    public void putTable(TableDef table) {
+        TableDef old = tablesById.put(table.id(), table);
+        if (old != null) {
+            tablesByName.remove(key(old.namespace(), old.name()));
+        }
+        tablesByName.put(key(table.namespace(), table.name()), table);
+        nextTableId.accumulateAndGet(table.id() + 1, Math::max);
+        version.incrementAndGet();
+    }
+
+    public void removeTable(long id) {
+        TableDef old = tablesById.remove(id);
+        if (old != null) {
+            tablesByName.remove(key(old.namespace(), old.name()));
+        }
+        version.incrementAndGet();
+    }
+
+    public void putUser(UserRecord user) {
+        users.put(user.id(), user);
+    }
+}

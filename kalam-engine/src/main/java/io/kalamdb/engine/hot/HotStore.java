@@ -1,0 +1,50 @@
+package io.kalamdb.engine.hot;
+
+/**
+ * The hot tier: an ordered key-value store with atomic batches. Implementations name the technology
+ * ({@link RocksHotStore}).
+ */
+public interface HotStore extends AutoCloseable {
+
+    byte[] get(Space space, byte[] key);
+
+    /** A new empty batch; nothing is visible until {@link #write(Batch)}. */
+    Batch newBatch();
+
+    /** Applies a batch atomically (not yet synced to disk: see {@link #sync()}). */
+    void write(Batch batch);
+
+    /** Makes every write so far durable (fsync of the write-ahead log). */
+    void sync();
+
+    /** Keys starting with {@code prefix} in key order, or in reverse order. The cursor must be closed. */
+    Cursor scan(Space space, byte[] prefix, boolean reverse);
+
+    /** Keys in [{@code from}, {@code to}) within {@code prefix}, forward. */
+    Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse);
+
+    @Override
+    void close();
+
+    /** Writes grouped for one atomic apply. */
+    interface Batch extends AutoCloseable {
+        void put(Space space, byte[] key, byte[] value);
+
+        void delete(Space space, byte[] key);
+
+        @Override
+        void close();
+    }
+
+    /** A positioned iterator over keys and values. */
+    interface Cursor extends AutoCloseable {
+        boolean next();
+
+        byte[] key();
+
+        byte[] value();
+
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,145 @@
+package io.kalamdb.engine.hot;
+
+import io.kalamdb.engine.catalog.ColumnDef;
+import io.kalamdb.engine.catalog.KalamType;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.sql.ValueCoercion;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Binary row format: {@code seq(8) deleted(1) count(2)} then per non-null value {@code columnId(2) kind(1)
+ * payload}. Column ids survive renames; values of dropped columns are skipped on read, columns added later
+ * read as null, and a value stored under an older type is converted to the current one.
+ */
+public final class RowCodec {
+    private static final KalamType.Kind[] KINDS = KalamType.Kind.values();
+
+    private RowCodec() {
+    }
+
+    public static byte[] encode(List<ColumnDef> columns, Object[] values, long seq, boolean deleted) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + values.length * 16);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeLong(seq);
+            out.writeBoolean(deleted);
+            int count = 0;
+            for (Object v : values) {
+                if (v != null) {
+                    count++;
+                }
+            }
+            out.writeShort(count);
+            for (int i = 0; i < values.length; i++) {
+                Object v = values[i];
+                if (v == null) {
+                    continue;
+                }
+                ColumnDef c = columns.get(i);
+                out.writeShort(c.id());
+                out.writeByte(c.type().kind().ordinal());
+                writeValue(out, c.type().kind(), v);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The same stored bytes with a new seq and deleted flag (for soft delete). */
+    public static byte[] restamp(byte[] stored, long seq, boolean deleted) {
+        byte[] copy = stored.clone();
+        ByteBuffer.wrap(copy).putLong(0, seq).put(8, (byte) (deleted ? 1 : 0));
+        return copy;
+    }
+
+    public static long seqOf(byte[] stored) {
+        return ByteBuffer.wrap(stored).getLong(0);
+    }
+
+    public static boolean isDeleted(byte[] stored) {
+        return stored[8] != 0;
+    }
+
+    public static StoredRow decode(TableDef table, byte[] stored) {
+        ByteBuffer in = ByteBuffer.wrap(stored);
+        long seq = in.getLong();
+        boolean deleted = in.get() != 0;
+        int count = in.getShort() & 0xffff;
+        List<ColumnDef> columns = table.columns();
+        Object[] values = new Object[columns.size()];
+        for (int k = 0; k < count; k++) {
+            int columnId = in.getShort() & 0xffff;
+            KalamType.Kind kind = KINDS[in.get()];
+            Object v = readValue(in, kind);
+            int index = indexOfId(columns, columnId);
+            if (index >= 0) {
+                KalamType target = columns.get(index).type();
+                values[index] = target.kind() == kind ? v : ValueCoercion.convertStored(v, kind, target);
+            }
+        }
+        return new StoredRow(seq, deleted, values);
+    }
+
+    private static int indexOfId(List<ColumnDef> columns, int id) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).id() == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void writeValue(DataOutputStream out, KalamType.Kind kind, Object v) throws IOException {
+        switch (kind) {
+            case BOOLEAN -> out.writeBoolean((Boolean) v);
+            case SMALLINT -> out.writeShort((Short) v);
+            case INT, DATE -> out.writeInt((Integer) v);
+            case BIGINT, TIMESTAMP, DATETIME, TIME -> out.writeLong((Long) v);
+            case FLOAT -> out.writeFloat((Float) v);
+            case DOUBLE -> out.writeDouble((Double) v);
+            case DECIMAL, TEXT, JSON, UUID -> writeBytes(out, v.toString().getBytes(StandardCharsets.UTF_8));
+            case BYTES -> writeBytes(out, (byte[]) v);
+        }
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static Object readValue(ByteBuffer in, KalamType.Kind kind) {
+        return switch (kind) {
+            case BOOLEAN -> in.get() != 0;
+            case SMALLINT -> in.getShort();
+            case INT, DATE -> in.getInt();
+            case BIGINT, TIMESTAMP, DATETIME, TIME -> in.getLong();
+            case FLOAT -> in.getFloat();
+            case DOUBLE -> in.getDouble();
+            case DECIMAL -> new BigDecimal(readString(in));
+            case TEXT, JSON, UUID -> readString(in);
+            case BYTES -> readBytes(in);
+        };
+    }
+
+    private static String readString(ByteBuffer in) {
+        int len = in.getInt();
+        String s = new String(in.array(), in.position(), len, StandardCharsets.UTF_8);
+        in.position(in.position() + len);
+        return s;
+    }
+
+    private static byte[] readBytes(ByteBuffer in) {
+        byte[] b = new byte[in.getInt()];
+        in.get(b);
+        return b;
+    }
+}

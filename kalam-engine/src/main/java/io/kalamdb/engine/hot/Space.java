@@ -1,0 +1,21 @@
+package io.kalamdb.engine.hot;
+
+/** The key spaces of the hot store (one RocksDB column family each). */
+public enum Space {
+    /** Catalog, users and engine state. */
+    META("meta"),
+    /** Latest version of each row, keyed table | partition | primary key. */
+    ROWS("rows"),
+    /** Row keys by {@code _seq}, keyed table | partition | seq: ordered history for last_rows and resume. */
+    SEQ_INDEX("seq_index");
+
+    private final String familyName;
+
+    Space(String familyName) {
+        this.familyName = familyName;
+    }
+
+    public String familyName() {
+        return familyName;
+    }
+}

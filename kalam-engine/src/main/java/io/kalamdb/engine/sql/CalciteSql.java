@@ -1,0 +1,195 @@
+package io.kalamdb.engine.sql;
+
+import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.error.KalamException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.SqlWithItem;
+import org.apache.calcite.sql.dialect.CalciteSqlDialect;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+
+/**
+ * Calcite parsing helpers shared by queries and DML: the parser settings (double-quoted identifiers, case
+ * kept, case-insensitive matching), the rewrite of KalamDB spellings ({@code $n}, {@code CURRENT_USER()}) and
+ * the walk that finds the tables a statement reads.
+ */
+public final class CalciteSql {
+    static final SqlParser.Config PARSER = SqlParser.config()
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withUnquotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(false)
+            .withConformance(SqlConformanceEnum.LENIENT);
+    static final SqlDialect DIALECT = CalciteSqlDialect.DEFAULT;
+
+    private CalciteSql() {
+    }
+
+    /** SQL text rewritten for Calcite and its parameters in {@code ?} order. */
+    public record Prepared(String sql, List<Object> params) {
+    }
+
+    /**
+     * Rewrites {@code $n} to {@code ?} (collecting the values in placeholder order) and {@code CURRENT_USER} /
+     * {@code CURRENT_USER()} to the engine's function.
+     */
+    public static Prepared prepare(String sql, List<Object> params) {
+        List<Token> tokens = SqlLexer.tokenize(sql);
+        StringBuilder out = new StringBuilder(sql.length());
+        List<Object> ordered = new ArrayList<>();
+        int copied = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.kind() == Token.Kind.PARAM) {
+                int n = Integer.parseInt(t.text().substring(1));
+                if (n < 1 || n > params.size()) {
+                    throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter " + t.text()
+                            + " invalid: only " + params.size() + " parameter(s) were supplied");
+                }
+                out.append(sql, copied, t.start()).append('?');
+                ordered.add(params.get(n - 1));
+                copied = t.end();
+            } else if (t.isWord("CURRENT_USER")) {
+                out.append(sql, copied, t.start()).append("KALAM_CURRENT_USER()");
+                copied = t.end();
+                if (i + 2 < tokens.size() && tokens.get(i + 1).isSymbol("(") && tokens.get(i + 2).isSymbol(")")) {
+                    copied = tokens.get(i + 2).end();
+                    i += 2;
+                }
+            }
+        }
+        out.append(sql, copied, sql.length());
+        return new Prepared(out.toString(), ordered);
+    }
+
+    public static SqlNode parse(String sql) {
+        try {
+            return SqlParser.create(sql, PARSER).parseStmt();
+        } catch (SqlParseException e) {
+            throw QueryRunner.translate(e, sql);
+        }
+    }
+
+    public static SqlNode parseExpression(String sql) {
+        try {
+            return SqlParser.create(sql, PARSER).parseExpression();
+        } catch (SqlParseException e) {
+            throw QueryRunner.translate(e, sql);
+        }
+    }
+
+    public static String unparse(SqlNode node) {
+        return node.toSqlString(DIALECT).getSql();
+    }
+
+    /** Whether the top-level query has its own LIMIT / FETCH. */
+    public static boolean hasLimit(SqlNode node) {
+        if (node instanceof SqlOrderBy o) {
+            return o.fetch != null;
+        }
+        if (node instanceof SqlSelect s) {
+            return s.getFetch() != null;
+        }
+        if (node instanceof SqlWith w) {
+            return hasLimit(w.body);
+        }
+        return false;
+    }
+
+    /** Whether any identifier of the statement names the {@code _deleted} column. */
+    public static boolean mentionsDeleted(SqlNode node) {
+        boolean[] found = {false};
+        node.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+                if (!id.names.isEmpty() && id.names.get(id.names.size() - 1).equalsIgnoreCase("_deleted")) {
+                    found[0] = true;
+                }
+                return id;
+            }
+        });
+        return found[0];
+    }
+
+    /** The table names a query reads (qualified as written: 1 or 2 parts), CTE names excluded. */
+    public static List<List<String>> tableNames(SqlNode node) {
+        List<List<String>> out = new ArrayList<>();
+        collect(node, new HashSet<>(), out);
+        return out;
+    }
+
+    private static void collect(SqlNode node, Set<String> ctes, List<List<String>> out) {
+        if (node == null) {
+            return;
+        }
+        if (node instanceof SqlWith w) {
+            Set<String> inner = new HashSet<>(ctes);
+            for (SqlNode item : w.withList) {
+                SqlWithItem wi = (SqlWithItem) item;
+                collect(wi.query, inner, out);
+                inner.add(wi.name.getSimple().toLowerCase(Locale.ROOT));
+            }
+            collect(w.body, inner, out);
+            return;
+        }
+        if (node instanceof SqlSelect s) {
+            collectFrom(s.getFrom(), ctes, out);
+            for (SqlNode child : new SqlNode[] {s.getSelectList(), s.getWhere(), s.getGroup(), s.getHaving(),
+                s.getOrderList()}) {
+                collect(child, ctes, out);
+            }
+            return;
+        }
+        if (node instanceof SqlNodeList list) {
+            for (SqlNode child : list) {
+                collect(child, ctes, out);
+            }
+            return;
+        }
+        if (node instanceof SqlCall call) {
+            for (SqlNode child : call.getOperandList()) {
+                collect(child, ctes, out);
+            }
+        }
+    }
+
+    private static void collectFrom(SqlNode from, Set<String> ctes, List<List<String>> out) {
+        if (from == null) {
+            return;
+        }
+        if (from instanceof SqlIdentifier id) {
+            if (!(id.names.size() == 1 && ctes.contains(id.names.get(0).toLowerCase(Locale.ROOT)))) {
+                out.add(id.names);
+            }
+        } else if (from instanceof SqlJoin j) {
+            collectFrom(j.getLeft(), ctes, out);
+            collectFrom(j.getRight(), ctes, out);
+            collect(j.getCondition(), ctes, out);
+        } else if (from instanceof SqlBasicCall call && call.getKind() == SqlKind.AS) {
+            collectFrom(call.operand(0), ctes, out);
+        } else {
+            collect(from, ctes, out);
+        }
+    }
+}

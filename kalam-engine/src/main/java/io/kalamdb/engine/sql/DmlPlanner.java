@@ -1,0 +1,355 @@
+package io.kalamdb.engine.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.ColumnDef;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotStore;
+import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.RowCodec;
+import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.hot.StoredRow;
+import io.kalamdb.engine.write.RowOp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+/**
+ * Turns INSERT, UPDATE and DELETE into row operations for the write log: evaluates values and defaults,
+ * checks types and NOT NULL, and finds the rows an UPDATE or DELETE touches with a Calcite query over the
+ * subject's partition. Primary-key uniqueness is checked again when the command applies.
+ */
+public final class DmlPlanner {
+    private final Catalog catalog;
+    private final HotStore store;
+    private final QueryRunner queries;
+
+    public DmlPlanner(Catalog catalog, HotStore store, QueryRunner queries) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.store = requireNonNull(store, "store is null");
+        this.queries = requireNonNull(queries, "queries is null");
+    }
+
+    private TableDef table(Stmt.TableRef ref) {
+        TableDef t = catalog.table(ref.namespace(), ref.name());
+        if (t == null) {
+            throw KalamException.tableNotFound(ref.qualified());
+        }
+        return t;
+    }
+
+    private static String partition(TableDef t, ScanScope scope) {
+        return t.type().isPerUser() ? scope.userId() : "";
+    }
+
+    // ---------- INSERT ----------
+
+    public List<RowOp> insert(Stmt.Insert stmt, ScanScope scope, String defaultNamespace) {
+        TableDef t = table(stmt.table());
+        List<ColumnDef> columns = t.columns();
+        int[] targets;
+        SqlNodeList targetList = stmt.node().getTargetColumnList();
+        if (targetList == null || targetList.isEmpty()) {
+            targets = new int[columns.size()];
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = i;
+            }
+        } else {
+            targets = new int[targetList.size()];
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < targets.length; i++) {
+                String name = ((SqlIdentifier) targetList.get(i)).getSimple();
+                if (TableDef.isSystemColumn(name)) {
+                    throw KalamException.execution("cannot insert into system column [column=" + name + "]");
+                }
+                int idx = t.columnIndex(name);
+                if (idx < 0) {
+                    throw KalamException.execution("column does not exist [column=" + name + ", table="
+                            + t.qualifiedName() + "]");
+                }
+                if (!seen.add(idx)) {
+                    throw KalamException.execution("column appears more than once [column=" + name + "]");
+                }
+                targets[i] = idx;
+            }
+        }
+        List<ExpressionEvaluator.Value[]> rows = sourceRows(stmt, targets.length, scope, defaultNamespace);
+        String partition = partition(t, scope);
+        List<RowOp> ops = new ArrayList<>(rows.size());
+        Set<ByteKey> keys = new HashSet<>();
+        int pkIndex = t.primaryKeyIndex();
+        for (ExpressionEvaluator.Value[] source : rows) {
+            Object[] values = new Object[columns.size()];
+            boolean[] given = new boolean[columns.size()];
+            for (int i = 0; i < targets.length; i++) {
+                ColumnDef c = columns.get(targets[i]);
+                values[targets[i]] = ValueCoercion.coerce(source[i].value(), c.type(), source[i].lenient(), c.name());
+                given[targets[i]] = true;
+            }
+            for (int i = 0; i < columns.size(); i++) {
+                ColumnDef c = columns.get(i);
+                if (!given[i] && c.defaultValue() != null) {
+                    ExpressionEvaluator.Value d = ExpressionEvaluator.defaultValue(c.defaultValue(), scope.userId());
+                    values[i] = ValueCoercion.coerce(d.value(), c.type(), true, c.name());
+                }
+                if (values[i] == null && (!c.nullable() || c.primaryKey())) {
+                    throw KalamException.execution("NOT NULL violation: column '" + c.name()
+                            + "' cannot be null [table=" + t.qualifiedName() + "]");
+                }
+            }
+            byte[] pk = pkIndex < 0 ? KeyCodec.encodePk(io.kalamdb.engine.catalog.KalamType.BIGINT,
+                    io.kalamdb.engine.util.Ids.snowflake()) : KeyCodec.encodePk(columns.get(pkIndex).type(),
+                    values[pkIndex]);
+            if (!keys.add(new ByteKey(pk))) {
+                throw KalamException.execution("Primary key violation: value '" + values[pkIndex]
+                        + "' appears multiple times in column '" + columns.get(pkIndex).name() + "'");
+            }
+            ops.add(new RowOp(RowOp.Kind.INSERT, t.id(), partition, pk, RowCodec.encode(columns, values, 0, false),
+                    null));
+        }
+        return ops;
+    }
+
+    private List<ExpressionEvaluator.Value[]> sourceRows(Stmt.Insert stmt, int width, ScanScope scope,
+                                                          String defaultNamespace) {
+        SqlNode source = stmt.node().getSource();
+        List<ExpressionEvaluator.Value[]> rows = new ArrayList<>();
+        if (source.getKind() == SqlKind.VALUES) {
+            for (SqlNode rowNode : ((SqlCall) source).getOperandList()) {
+                List<SqlNode> exprs = ((SqlCall) rowNode).getOperandList();
+                if (exprs.size() != width) {
+                    throw KalamException.execution("INSERT has " + exprs.size() + " value(s) for " + width
+                            + " column(s)");
+                }
+                ExpressionEvaluator.Value[] row = new ExpressionEvaluator.Value[width];
+                boolean complex = false;
+                for (int i = 0; i < width; i++) {
+                    row[i] = ExpressionEvaluator.eval(exprs.get(i), stmt.params(), scope.userId());
+                    complex |= row[i] == ExpressionEvaluator.COMPLEX;
+                }
+                if (complex) {
+                    row = evaluateWithCalcite(exprs, stmt.params(), scope, defaultNamespace);
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+        List<Object> params = paramsOf(List.of(source), stmt.params());
+        QueryRunner.Output out = queries.run(CalciteSql.unparse(source), params, defaultNamespace, scope,
+                Integer.MAX_VALUE);
+        if (out.schema().size() != width) {
+            throw KalamException.execution("INSERT ... SELECT returns " + out.schema().size() + " column(s) for "
+                    + width + " target column(s)");
+        }
+        for (Object[] r : out.rows()) {
+            ExpressionEvaluator.Value[] row = new ExpressionEvaluator.Value[width];
+            for (int i = 0; i < width; i++) {
+                row[i] = new ExpressionEvaluator.Value(r[i], true);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private ExpressionEvaluator.Value[] evaluateWithCalcite(List<SqlNode> exprs, List<Object> params,
+                                                            ScanScope scope, String defaultNamespace) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < exprs.size(); i++) {
+            if (i > 0) {
+                sql.append(", ");
+            }
+            sql.append(CalciteSql.unparse(exprs.get(i)));
+        }
+        QueryRunner.Output out = queries.run(sql.toString(), paramsOf(exprs, params), defaultNamespace, scope, 1);
+        ExpressionEvaluator.Value[] row = new ExpressionEvaluator.Value[exprs.size()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = new ExpressionEvaluator.Value(out.rows().get(0)[i], true);
+        }
+        return row;
+    }
+
+    /** The parameter values of these nodes, in the order their placeholders appear. */
+    private static List<Object> paramsOf(List<SqlNode> nodes, List<Object> params) {
+        List<Object> out = new ArrayList<>();
+        for (SqlNode n : nodes) {
+            if (n == null) {
+                continue;
+            }
+            List<SqlDynamicParam> found = new ArrayList<>();
+            n.accept(new SqlShuttle() {
+                @Override
+                public SqlNode visit(SqlDynamicParam param) {
+                    found.add(param);
+                    return param;
+                }
+            });
+            found.sort((a, b) -> Integer.compare(a.getIndex(), b.getIndex()));
+            for (SqlDynamicParam p : found) {
+                out.add(params.get(p.getIndex()));
+            }
+        }
+        return out;
+    }
+
+    // ---------- UPDATE / DELETE ----------
+
+    public List<RowOp> update(Stmt.Update stmt, ScanScope scope, String defaultNamespace) {
+        TableDef t = table(stmt.table());
+        List<ColumnDef> columns = t.columns();
+        SqlNodeList targetList = stmt.node().getTargetColumnList();
+        SqlNodeList sources = stmt.node().getSourceExpressionList();
+        int[] targets = new int[targetList.size()];
+        ExpressionEvaluator.Value[] simple = new ExpressionEvaluator.Value[targets.length];
+        List<SqlNode> complex = new ArrayList<>();
+        for (int i = 0; i < targets.length; i++) {
+            String name = ((SqlIdentifier) targetList.get(i)).getSimple();
+            if (TableDef.isSystemColumn(name)) {
+                throw KalamException.execution("cannot update system column [column=" + name + "]");
+            }
+            targets[i] = t.columnIndex(name);
+            if (targets[i] < 0) {
+                throw KalamException.execution("column does not exist [column=" + name + ", table="
+                        + t.qualifiedName() + "]");
+            }
+            simple[i] = ExpressionEvaluator.eval(sources.get(i), stmt.params(), scope.userId());
+            if (simple[i] == ExpressionEvaluator.COMPLEX) {
+                complex.add(sources.get(i));
+            }
+        }
+        List<SqlNode> selected = new ArrayList<>(complex);
+        List<Object[]> matches = matchingRows(t, stmt.node().getCondition(), selected, stmt.params(), scope,
+                defaultNamespace);
+        String partition = partition(t, scope);
+        byte[] prefix = KeyCodec.partitionPrefix(t.id(), partition);
+        int pkIndex = t.primaryKeyIndex();
+        List<RowOp> ops = new ArrayList<>();
+        Set<ByteKey> newKeys = new HashSet<>();
+        for (Object[] match : matches) {
+            byte[] pk = KeyCodec.encodePk(columns.get(pkIndex).type(), toStored(columns.get(pkIndex), match[0]));
+            byte[] stored = store.get(Space.ROWS, KeyCodec.rowKey(prefix, pk));
+            if (stored == null || RowCodec.isDeleted(stored)) {
+                continue;
+            }
+            StoredRow old = RowCodec.decode(t, stored);
+            Object[] values = old.values().clone();
+            int complexIndex = 1;
+            for (int i = 0; i < targets.length; i++) {
+                ColumnDef c = columns.get(targets[i]);
+                ExpressionEvaluator.Value v = simple[i] == ExpressionEvaluator.COMPLEX
+                        ? new ExpressionEvaluator.Value(fromQuery(c, match[complexIndex++]), true) : simple[i];
+                values[targets[i]] = ValueCoercion.coerce(v.value(), c.type(), v.lenient(), c.name());
+                if (values[targets[i]] == null && (!c.nullable() || c.primaryKey())) {
+                    throw KalamException.execution("NOT NULL violation: column '" + c.name()
+                            + "' cannot be null [table=" + t.qualifiedName() + "]");
+                }
+            }
+            if (sameValues(old.values(), values)) {
+                continue;
+            }
+            byte[] newPk = KeyCodec.encodePk(columns.get(pkIndex).type(), values[pkIndex]);
+            boolean moved = !Arrays.equals(pk, newPk);
+            if (!newKeys.add(new ByteKey(newPk))) {
+                throw KalamException.execution("Primary key violation: value '" + values[pkIndex]
+                        + "' appears multiple times in column '" + columns.get(pkIndex).name() + "'");
+            }
+            ops.add(new RowOp(RowOp.Kind.UPDATE, t.id(), partition, newPk,
+                    RowCodec.encode(columns, values, 0, false), moved ? pk : null));
+        }
+        return ops;
+    }
+
+    public List<RowOp> delete(Stmt.Delete stmt, ScanScope scope, String defaultNamespace) {
+        TableDef t = table(stmt.table());
+        List<Object[]> matches = matchingRows(t, stmt.node().getCondition(), List.of(), stmt.params(), scope,
+                defaultNamespace);
+        String partition = partition(t, scope);
+        ColumnDef pkCol = t.primaryKey();
+        RowOp.Kind kind = t.type() == TableType.STREAM ? RowOp.Kind.HARD_DELETE : RowOp.Kind.SOFT_DELETE;
+        List<RowOp> ops = new ArrayList<>(matches.size());
+        for (Object[] match : matches) {
+            byte[] pk = KeyCodec.encodePk(pkCol.type(), toStored(pkCol, match[0]));
+            ops.add(new RowOp(kind, t.id(), partition, pk, null, null));
+        }
+        return ops;
+    }
+
+    /** Rows of the subject's partition matching {@code condition}: primary key first, then {@code exprs}. */
+    private List<Object[]> matchingRows(TableDef t, SqlNode condition, List<SqlNode> exprs, List<Object> params,
+                                        ScanScope scope, String defaultNamespace) {
+        ColumnDef pk = t.primaryKey();
+        if (pk == null) {
+            throw KalamException.execution("table has no primary key [table=" + t.qualifiedName() + "]");
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(quote(pk.name()));
+        for (SqlNode e : exprs) {
+            sql.append(", ").append(CalciteSql.unparse(e));
+        }
+        sql.append(" FROM ").append(quote(t.namespace())).append('.').append(quote(t.name()));
+        List<SqlNode> paramNodes = new ArrayList<>(exprs);
+        if (condition != null) {
+            sql.append(" WHERE ").append(CalciteSql.unparse(condition));
+            paramNodes.add(condition);
+        }
+        ScanScope live = new ScanScope(scope.userId(), false);
+        return queries.run(sql.toString(), paramsOf(paramNodes, params), defaultNamespace, live,
+                Integer.MAX_VALUE).rows();
+    }
+
+    private static Object toStored(ColumnDef c, Object queryValue) {
+        return ValueCoercion.coerce(queryValue, c.type(), true, c.name());
+    }
+
+    private static Object fromQuery(ColumnDef c, Object v) {
+        return v;
+    }
+
+    private static boolean sameValues(Object[] a, Object[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] instanceof byte[] x && b[i] instanceof byte[] y) {
+                if (!Arrays.equals(x, y)) {
+                    return false;
+                }
+            } else if (!Objects.equals(a[i], b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** Byte-array key with value equality. */
+    private record ByteKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ByteKey k && Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
+    static boolean isCall(SqlNode n) {
+        return n instanceof SqlBasicCall;
+    }
+}

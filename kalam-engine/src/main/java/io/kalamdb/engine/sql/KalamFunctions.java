@@ -1,0 +1,38 @@
+package io.kalamdb.engine.sql;
+
+import io.kalamdb.engine.util.Ids;
+
+import java.sql.Timestamp;
+
+import org.apache.calcite.linq4j.function.NonDeterministic;
+
+/**
+ * KalamDB's built-in SQL functions, callable in SELECT and used as column defaults. Non-deterministic, so
+ * Calcite never folds them into a cached plan.
+ */
+@NonDeterministic
+public final class KalamFunctions {
+    private KalamFunctions() {
+    }
+
+    public static Timestamp now() {
+        return new Timestamp(System.currentTimeMillis());
+    }
+
+    public static long snowflakeId() {
+        return Ids.snowflake();
+    }
+
+    public static String uuidV7() {
+        return Ids.uuidV7();
+    }
+
+    public static String ulid() {
+        return Ids.ulid();
+    }
+
+    /** The subject user of the running statement ({@code CURRENT_USER()} in KalamDB SQL). */
+    public static String kalamCurrentUser() {
+        return ScanScope.current().userId();
+    }
+}

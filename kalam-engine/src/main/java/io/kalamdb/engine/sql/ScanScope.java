@@ -1,0 +1,33 @@
+package io.kalamdb.engine.sql;
+
+/**
+ * What a table scan of the current statement may see: the subject user's partition of USER and STREAM
+ * tables, and whether soft-deleted rows are included (only when the statement names {@code _deleted}).
+ * Set on the executing thread for the duration of one statement.
+ */
+public record ScanScope(String userId, boolean includeDeleted) {
+    private static final ThreadLocal<ScanScope> CURRENT = new ThreadLocal<>();
+
+    public static ScanScope current() {
+        ScanScope s = CURRENT.get();
+        if (s == null) {
+            throw new IllegalStateException("no scan scope on this thread");
+        }
+        return s;
+    }
+
+    /** Runs {@code body} with this scope set on the current thread. */
+    public <T> T run(java.util.function.Supplier<T> body) {
+        ScanScope previous = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            return body.get();
+        } finally {
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        }
+    }
+}

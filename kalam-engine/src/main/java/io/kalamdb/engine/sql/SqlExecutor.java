@@ -1,0 +1,278 @@
+package io.kalamdb.engine.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.EngineConfig;
+import io.kalamdb.engine.Session;
+import io.kalamdb.engine.StatementResult;
+import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.write.ApplyResult;
+import io.kalamdb.engine.write.Command;
+import io.kalamdb.engine.write.RowOp;
+import io.kalamdb.engine.write.WriteLog;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Runs one request: splits the batch, parses and authorises every statement before any runs, then
+ * executes them in order. Explicit transactions ({@code BEGIN … COMMIT}) collect their row changes and
+ * commit them as one command. In a batch of several statements the INSERT/UPDATE/DELETE counts are summed
+ * into up to three results at the end, as the reference does.
+ */
+public final class SqlExecutor {
+    private final EngineConfig config;
+    private final Catalog catalog;
+    private final WriteLog log;
+    private final Authorizer authorizer;
+    private final QueryRunner queries;
+    private final DmlPlanner dml;
+    private final DdlExecutor ddl;
+
+    public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log, Authorizer authorizer,
+                       QueryRunner queries, DmlPlanner dml, DdlExecutor ddl) {
+        this.config = requireNonNull(config, "config is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.log = requireNonNull(log, "log is null");
+        this.authorizer = requireNonNull(authorizer, "authorizer is null");
+        this.queries = requireNonNull(queries, "queries is null");
+        this.dml = requireNonNull(dml, "dml is null");
+        this.ddl = requireNonNull(ddl, "ddl is null");
+    }
+
+    public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {
+        if (sql == null || sql.isBlank()) {
+            throw new KalamException(KalamErrorCode.EMPTY_SQL, "No SQL statements found");
+        }
+        if (sql.length() > config.maxSqlLength()) {
+            throw KalamException.invalidSql("SQL query too long [length=" + sql.length() + ", max="
+                    + config.maxSqlLength() + "]");
+        }
+        List<Object> ps = params == null ? List.of() : params;
+        checkParams(ps);
+        List<String> texts;
+        try {
+            texts = SqlLexer.splitStatements(sql);
+        } catch (KalamException e) {
+            throw new KalamException(KalamErrorCode.BATCH_PARSE_ERROR, "Failed to parse SQL batch: "
+                    + e.getMessage(), e.line(), e.column(), e);
+        }
+        if (texts.isEmpty()) {
+            throw new KalamException(KalamErrorCode.EMPTY_SQL, "No SQL statements found");
+        }
+        if (!ps.isEmpty() && texts.size() > 1) {
+            throw new KalamException(KalamErrorCode.PARAMS_WITH_BATCH,
+                    "Parameters are not supported with multi-statement batches [statements=" + texts.size() + "]");
+        }
+        String ns = namespace == null || namespace.isBlank() ? "default" : namespace;
+        boolean batch = texts.size() > 1;
+        List<Stmt> stmts = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                stmts.add(KalamParser.parse(texts.get(i), ps, ns));
+            } catch (KalamException e) {
+                throw prefixed(e, i, batch);
+            }
+        }
+        for (int i = 0; i < stmts.size(); i++) {
+            try {
+                authorizer.check(stmts.get(i), session);
+            } catch (KalamException e) {
+                throw prefixed(e, i, batch);
+            }
+        }
+        return run(stmts, session, ns, batch);
+    }
+
+    private void checkParams(List<Object> ps) {
+        if (ps.size() > config.maxParameters()) {
+            throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Too many parameters: " + ps.size()
+                    + " exceeds the parameter limit of " + config.maxParameters());
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            Object p = ps.get(i);
+            if (p instanceof List<?> || p instanceof Map<?, ?>) {
+                throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter $" + (i + 1)
+                        + " invalid: Array parameters not yet supported");
+            }
+            if (p instanceof String s && s.getBytes(StandardCharsets.UTF_8).length > config.maxParameterSizeBytes()) {
+                throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter $" + (i + 1)
+                        + " invalid: size exceeds the maximum of " + config.maxParameterSizeBytes() + " bytes ("
+                        + (config.maxParameterSizeBytes() / 1024) + " KiB)");
+            }
+        }
+    }
+
+    private static KalamException prefixed(KalamException e, int index, boolean batch) {
+        return batch ? e.withPrefix("Statement " + (index + 1) + " failed: ") : e;
+    }
+
+    private List<StatementResult> run(List<Stmt> stmts, Session session, String ns, boolean batch) {
+        List<StatementResult> results = new ArrayList<>();
+        long[] counts = new long[3];
+        List<RowOp> tx = null;
+        int txStart = -1;
+        for (int i = 0; i < stmts.size(); i++) {
+            Stmt stmt = stmts.get(i);
+            try {
+                switch (stmt) {
+                    case Stmt.Begin ignored -> {
+                        if (tx != null) {
+                            throw KalamException.execution("a transaction is already open");
+                        }
+                        tx = new ArrayList<>();
+                        txStart = i;
+                        results.add(StatementResult.message("Transaction started", 0, session.userId()));
+                    }
+                    case Stmt.Commit ignored -> {
+                        if (tx == null) {
+                            throw KalamException.execution("no transaction is open");
+                        }
+                        if (!tx.isEmpty()) {
+                            apply(tx);
+                        }
+                        tx = null;
+                        results.add(StatementResult.message("Transaction committed", 0, session.userId()));
+                    }
+                    case Stmt.Rollback ignored -> {
+                        if (tx == null) {
+                            throw KalamException.execution("no transaction is open");
+                        }
+                        tx = null;
+                        results.add(StatementResult.message("Transaction rolled back", 0, session.userId()));
+                    }
+                    default -> {
+                        StatementResult r = runOne(stmt, session, ns, tx);
+                        if (batch && r.hasRows() == false && isDml(stmt)) {
+                            addCount(counts, stmt, r.rowCount());
+                        } else {
+                            results.add(r);
+                        }
+                    }
+                }
+            } catch (KalamException e) {
+                throw prefixed(e, i, batch);
+            } catch (RuntimeException e) {
+                throw prefixed(KalamException.internal("statement failed: " + e, e), i, batch);
+            }
+        }
+        if (tx != null) {
+            throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
+                    "Request completed with an open explicit transaction; rolled back automatically [begin=statement "
+                            + (txStart + 1) + "]");
+        }
+        String who = session.userId();
+        if (counts[0] > 0 || hasKind(stmts, 0)) {
+            results.add(StatementResult.message("Inserted " + counts[0] + " row(s)", counts[0], who));
+        }
+        if (counts[1] > 0 || hasKind(stmts, 1)) {
+            results.add(StatementResult.message("Updated " + counts[1] + " row(s)", counts[1], who));
+        }
+        if (counts[2] > 0 || hasKind(stmts, 2)) {
+            results.add(StatementResult.message("Deleted " + counts[2] + " row(s)", counts[2], who));
+        }
+        return results;
+    }
+
+    private static boolean hasKind(List<Stmt> stmts, int kind) {
+        if (stmts.size() < 2) {
+            return false;
+        }
+        for (Stmt s : stmts) {
+            if (dmlKind(s) == kind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDml(Stmt s) {
+        return dmlKind(s) >= 0;
+    }
+
+    private static int dmlKind(Stmt s) {
+        Stmt inner = s instanceof Stmt.ExecuteAs ea ? ea.inner() : s;
+        return switch (inner) {
+            case Stmt.Insert ignored -> 0;
+            case Stmt.Update ignored -> 1;
+            case Stmt.Delete ignored -> 2;
+            default -> -1;
+        };
+    }
+
+    private static void addCount(long[] counts, Stmt s, long n) {
+        counts[dmlKind(s)] += n;
+    }
+
+    private StatementResult runOne(Stmt stmt, Session session, String ns, List<RowOp> tx) {
+        ScanScope scope = new ScanScope(session.userId(), false);
+        String who = session.userId();
+        return switch (stmt) {
+            case Stmt.Query q -> query(q, scope, ns, who);
+            case Stmt.Insert ins -> write(dml.insert(ins, scope, ns), tx, who, "Inserted", ins.table());
+            case Stmt.Update upd -> write(dml.update(upd, scope, ns), tx, who, "Updated", upd.table());
+            case Stmt.Delete del -> write(dml.delete(del, scope, ns), tx, who, "Deleted", del.table());
+            case Stmt.ExecuteAs ea -> runOne(ea.inner(), authorizer.impersonate(ea.userId(), session), ns, tx);
+            default -> {
+                if (tx != null) {
+                    throw KalamException.execution("catalog statements are not supported inside explicit "
+                            + "transactions");
+                }
+                yield ddl.execute(stmt, session);
+            }
+        };
+    }
+
+    private StatementResult query(Stmt.Query q, ScanScope scope, String ns, String who) {
+        for (Stmt.TableRef ref : q.tables()) {
+            if (!ref.namespace().equalsIgnoreCase(SystemTables.NAMESPACE)
+                    && catalog.table(ref.namespace(), ref.name()) == null) {
+                throw KalamException.tableNotFound(ref.qualified());
+            }
+        }
+        int limit = q.hasLimit() ? config.maxQueryLimit() : config.defaultQueryLimit();
+        ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted());
+        QueryRunner.Output out = queries.run(q.sql(), q.params(), ns, s, limit);
+        return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
+    }
+
+    private StatementResult write(List<RowOp> ops, List<RowOp> tx, String who, String verb, Stmt.TableRef ref) {
+        if (tx != null) {
+            TableDef t = catalog.table(ref.namespace(), ref.name());
+            if (t != null && t.type() == TableType.STREAM) {
+                throw KalamException.execution("stream tables are not supported inside explicit transactions "
+                        + "[table=" + t.qualifiedName() + "]");
+            }
+            tx.addAll(ops);
+            return StatementResult.message(verb + " " + ops.size() + " row(s)", ops.size(), who);
+        }
+        if (ops.isEmpty()) {
+            return StatementResult.message(verb + " 0 row(s)", 0, who);
+        }
+        ApplyResult r = apply(ops);
+        long n = switch (verb) {
+            case "Inserted" -> r.inserted();
+            case "Updated" -> r.updated();
+            default -> r.deleted();
+        };
+        return StatementResult.message(verb + " " + n + " row(s)", n, who);
+    }
+
+    private ApplyResult apply(List<RowOp> ops) {
+        try {
+            return log.append(new Command.Rows(ops)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof KalamException k) {
+                throw k;
+            }
+            throw KalamException.internal("write failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.kalamdb.engine.sql;
+
+import io.kalamdb.engine.auth.Role;
+import io.kalamdb.engine.catalog.AccessLevel;
+import io.kalamdb.engine.catalog.ColumnDef;
+import io.kalamdb.engine.catalog.TableType;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlUpdate;
+
+/** A parsed statement of a batch, before authorisation and execution. */
+public sealed interface Stmt {
+
+    /** A table name resolved against the request's default namespace. */
+    record TableRef(String namespace, String name) {
+        public String qualified() {
+            return namespace + "." + name;
+        }
+    }
+
+    /** SELECT / WITH / VALUES / EXPLAIN, run by Calcite. {@code sql} has {@code ?} placeholders. */
+    record Query(String sql, List<Object> params, List<TableRef> tables, boolean mentionsDeleted, boolean hasLimit,
+                 boolean explain) implements Stmt {
+    }
+
+    record Insert(TableRef table, SqlInsert node, List<Object> params) implements Stmt {
+    }
+
+    record Update(TableRef table, SqlUpdate node, List<Object> params) implements Stmt {
+    }
+
+    record Delete(TableRef table, SqlDelete node, List<Object> params) implements Stmt {
+    }
+
+    record CreateNamespace(String name, boolean ifNotExists) implements Stmt {
+    }
+
+    record DropNamespace(String name, boolean ifExists) implements Stmt {
+    }
+
+    record AlterNamespace(String name, String description) implements Stmt {
+    }
+
+    record ShowNamespaces() implements Stmt {
+    }
+
+    record UseNamespace(String name) implements Stmt {
+    }
+
+    /**
+     * CREATE TABLE. {@code declaredType} is null when neither a prefix keyword nor TYPE gave one; the
+     * executor then applies the reference's rule (SHARED, or USER in a namespace named after the creator).
+     */
+    record CreateTable(TableRef table, boolean ifNotExists, TableType declaredType, List<ColumnDef> columns,
+                       Map<String, String> options, AccessLevel accessLevel, Long ttlSeconds) implements Stmt {
+    }
+
+    record AlterTable(TableRef table, AlterOp op) implements Stmt {
+    }
+
+    record DropTable(TableRef table, boolean ifExists) implements Stmt {
+    }
+
+    record ShowTables(String namespace) implements Stmt {
+    }
+
+    record DescribeTable(TableRef table) implements Stmt {
+    }
+
+    record CreateUser(String userId, String password, String authType, Role role, String email)
+            implements Stmt {
+    }
+
+    record AlterUser(String userId, String password, Role role, String email) implements Stmt {
+    }
+
+    record DropUser(String userId, boolean ifExists) implements Stmt {
+    }
+
+    record ExecuteAs(String userId, Stmt inner) implements Stmt {
+    }
+
+    record Begin() implements Stmt {
+    }
+
+    record Commit() implements Stmt {
+    }
+
+    record Rollback() implements Stmt {
+    }
+
+    /** One ALTER TABLE operation. */
+    sealed interface AlterOp {
+        record AddColumn(ColumnDef column) implements AlterOp {
+        }
+
+        record DropColumn(String name) implements AlterOp {
+        }
+
+        record ModifyColumn(String name, io.kalamdb.engine.catalog.KalamType type, Boolean nullable)
+                implements AlterOp {
+        }
+
+        record SetNullable(String name, boolean nullable) implements AlterOp {
+        }
+
+        record SetDefault(String name, io.kalamdb.engine.catalog.DefaultValue value) implements AlterOp {
+        }
+
+        record RenameColumn(String from, String to) implements AlterOp {
+        }
+
+        record SetAccessLevel(AccessLevel level) implements AlterOp {
+        }
+    }
+}

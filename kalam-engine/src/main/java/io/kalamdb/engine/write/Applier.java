@@ -1,0 +1,279 @@
+package io.kalamdb.engine.write;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.ColumnDef;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotStore;
+import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.RowCodec;
+import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.hot.StoredRow;
+import io.kalamdb.engine.util.Json;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies one command in one hot-store batch: rows, their seq-index entries and the applied log index
+ * together, so a crash leaves all of a command or none of it. Validation that depends on stored state
+ * (primary-key uniqueness, existence) happens here, so every replica reaches the same verdict.
+ * Not thread-safe: the write log calls it from one thread, in log order.
+ */
+public final class Applier {
+    static final byte[] APPLIED_INDEX_KEY = "state/applied_index".getBytes(StandardCharsets.UTF_8);
+
+    private final HotStore store;
+    private final Catalog catalog;
+
+    public Applier(HotStore store, Catalog catalog) {
+        this.store = requireNonNull(store, "store is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    /** The index of the last applied command (0 for a new store). */
+    public long appliedIndex() {
+        byte[] v = store.get(Space.META, APPLIED_INDEX_KEY);
+        return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    }
+
+    public ApplyResult apply(Command command, long index, long firstSeq) {
+        return switch (command) {
+            case Command.Rows rows -> applyRows(rows, index, firstSeq);
+            case Command.PutNamespace put -> applyPutNamespace(put, index);
+            case Command.DropNamespace drop -> applyDropNamespace(drop, index);
+            case Command.PutTable put -> applyPutTable(put, index);
+            case Command.DropTable drop -> applyDropTable(drop, index);
+            case Command.PutUser put -> applyPutUser(put, index);
+        };
+    }
+
+    private ApplyResult applyRows(Command.Rows command, long index, long firstSeq) {
+        Map<KeyRef, byte[]> pending = new HashMap<>();
+        List<ChangeEvent> events = new ArrayList<>();
+        int inserted = 0;
+        int updated = 0;
+        int deleted = 0;
+        long seq = firstSeq;
+        try (HotStore.Batch batch = store.newBatch()) {
+            for (RowOp op : command.ops()) {
+                TableDef table = catalog.table(op.tableId());
+                if (table == null) {
+                    throw KalamException.execution("table was dropped while the statement ran [table_id="
+                            + op.tableId() + "]");
+                }
+                byte[] prefix = KeyCodec.partitionPrefix(op.tableId(), op.partition());
+                byte[] key = KeyCodec.rowKey(prefix, op.pk());
+                byte[] current = read(pending, key);
+                switch (op.kind()) {
+                    case INSERT -> {
+                        if (current != null && !RowCodec.isDeleted(current)) {
+                            throw pkViolation(table, op.row());
+                        }
+                        long s = seq++;
+                        byte[] value = RowCodec.restamp(op.row(), s, false);
+                        write(batch, pending, prefix, key, current, value, s);
+                        inserted++;
+                        events.add(new ChangeEvent(table, op.partition(), ChangeEvent.Type.INSERT, null,
+                                RowCodec.decode(table, value), s));
+                    }
+                    case UPDATE -> {
+                        byte[] oldKey = op.oldPk() == null ? key : KeyCodec.rowKey(prefix, op.oldPk());
+                        byte[] old = op.oldPk() == null ? current : read(pending, oldKey);
+                        if (old == null || RowCodec.isDeleted(old)) {
+                            continue;
+                        }
+                        StoredRow oldRow = RowCodec.decode(table, old);
+                        if (op.oldPk() != null) {
+                            if (current != null && !RowCodec.isDeleted(current)) {
+                                throw pkViolation(table, op.row());
+                            }
+                            long ds = seq++;
+                            write(batch, pending, prefix, oldKey, old, RowCodec.restamp(old, ds, true), ds);
+                        }
+                        long s = seq++;
+                        byte[] value = RowCodec.restamp(op.row(), s, false);
+                        write(batch, pending, prefix, key, current, value, s);
+                        updated++;
+                        events.add(new ChangeEvent(table, op.partition(), ChangeEvent.Type.UPDATE, oldRow,
+                                RowCodec.decode(table, value), s));
+                    }
+                    case SOFT_DELETE -> {
+                        if (current == null || RowCodec.isDeleted(current)) {
+                            continue;
+                        }
+                        long s = seq++;
+                        byte[] value = RowCodec.restamp(current, s, true);
+                        write(batch, pending, prefix, key, current, value, s);
+                        deleted++;
+                        events.add(new ChangeEvent(table, op.partition(), ChangeEvent.Type.DELETE,
+                                RowCodec.decode(table, current), RowCodec.decode(table, value), s));
+                    }
+                    case HARD_DELETE -> {
+                        if (current == null) {
+                            continue;
+                        }
+                        batch.delete(Space.ROWS, key);
+                        batch.delete(Space.SEQ_INDEX, KeyCodec.seqKey(prefix, RowCodec.seqOf(current)));
+                        pending.put(new KeyRef(key), TOMBSTONE);
+                        deleted++;
+                        long s = seq++;
+                        events.add(new ChangeEvent(table, op.partition(), ChangeEvent.Type.DELETE,
+                                RowCodec.decode(table, current), null, s));
+                    }
+                }
+            }
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        return new ApplyResult(inserted, updated, deleted, events);
+    }
+
+    private static final byte[] TOMBSTONE = new byte[0];
+
+    private byte[] read(Map<KeyRef, byte[]> pending, byte[] key) {
+        byte[] p = pending.get(new KeyRef(key));
+        if (p != null) {
+            return p == TOMBSTONE ? null : p;
+        }
+        return store.get(Space.ROWS, key);
+    }
+
+    private static void write(HotStore.Batch batch, Map<KeyRef, byte[]> pending, byte[] prefix, byte[] key,
+                              byte[] previous, byte[] value, long seq) {
+        if (previous != null) {
+            batch.delete(Space.SEQ_INDEX, KeyCodec.seqKey(prefix, RowCodec.seqOf(previous)));
+        }
+        batch.put(Space.ROWS, key, value);
+        batch.put(Space.SEQ_INDEX, KeyCodec.seqKey(prefix, seq), key);
+        pending.put(new KeyRef(key), value);
+    }
+
+    private static KalamException pkViolation(TableDef table, byte[] row) {
+        ColumnDef pk = table.primaryKey();
+        Object value = RowCodec.decode(table, RowCodec.restamp(row, 0, false)).values()[table.primaryKeyIndex()];
+        return KalamException.execution("Primary key violation: value '" + value + "' already exists in column '"
+                + pk.name() + "'");
+    }
+
+    private ApplyResult applyPutNamespace(Command.PutNamespace put, long index) {
+        if (put.create() && catalog.namespace(put.namespace().name()) != null) {
+            throw KalamException.execution("Namespace '" + put.namespace().name() + "' already exists");
+        }
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.put(Space.META, CatalogKeys.namespace(put.namespace().name()), Json.write(put.namespace()));
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        catalog.putNamespace(put.namespace());
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyDropNamespace(Command.DropNamespace drop, long index) {
+        if (catalog.namespace(drop.name()) == null) {
+            throw KalamException.execution("Namespace '" + drop.name() + "' not found");
+        }
+        List<TableDef> tables = catalog.tables(drop.name());
+        try (HotStore.Batch batch = store.newBatch()) {
+            for (TableDef t : tables) {
+                deleteTableData(batch, t);
+            }
+            batch.delete(Space.META, CatalogKeys.namespace(drop.name()));
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        for (TableDef t : tables) {
+            catalog.removeTable(t.id());
+        }
+        catalog.removeNamespace(drop.name());
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyPutTable(Command.PutTable put, long index) {
+        TableDef t = put.table();
+        if (put.create() && catalog.table(t.namespace(), t.name()) != null) {
+            throw KalamException.execution("Table " + t.qualifiedName() + " already exists");
+        }
+        if (catalog.namespace(t.namespace()) == null) {
+            throw io.kalamdb.engine.error.KalamException.namespaceNotFound(t.namespace());
+        }
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.put(Space.META, CatalogKeys.table(t.id()), Json.write(t));
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        catalog.putTable(t);
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyDropTable(Command.DropTable drop, long index) {
+        TableDef t = catalog.table(drop.tableId());
+        if (t == null) {
+            return ApplyResult.EMPTY;
+        }
+        try (HotStore.Batch batch = store.newBatch()) {
+            deleteTableData(batch, t);
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        catalog.removeTable(t.id());
+        return ApplyResult.EMPTY;
+    }
+
+    private void deleteTableData(HotStore.Batch batch, TableDef t) {
+        byte[] prefix = KeyCodec.tablePrefix(t.id());
+        for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX}) {
+            try (HotStore.Cursor c = store.scan(space, prefix, false)) {
+                while (c.next()) {
+                    batch.delete(space, c.key());
+                }
+            }
+        }
+        batch.delete(Space.META, CatalogKeys.table(t.id()));
+    }
+
+    private ApplyResult applyPutUser(Command.PutUser put, long index) {
+        if (put.create()) {
+            var existing = catalog.user(put.user().id());
+            if (existing != null && !existing.isDeleted()) {
+                throw KalamException.execution("User '" + put.user().id() + "' already exists");
+            }
+        }
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.put(Space.META, CatalogKeys.user(put.user().id()), Json.write(put.user()));
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        catalog.putUser(put.user());
+        return ApplyResult.EMPTY;
+    }
+
+    private static void putIndex(HotStore.Batch batch, long index) {
+        batch.put(Space.META, APPLIED_INDEX_KEY, ByteBuffer.allocate(8).putLong(index).array());
+    }
+
+    /** Byte-array key with value equality, for the pending writes of one command. */
+    private record KeyRef(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyRef k && java.util.Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bytes);
+        }
+    }
+
+    /** Whether rows of this table type are soft-deleted (USER, SHARED) or removed (STREAM). */
+    public static boolean isSoftDelete(TableType type) {
+        return type != TableType.STREAM;
+    }
+}

@@ -1,0 +1,63 @@
+package io.kalamdb.engine.write;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.catalog.NamespaceDef;
+import io.kalamdb.engine.catalog.TableDef;
+
+import java.util.List;
+
+/**
+ * A deterministic, serialisable mutation: what the write log records and the {@link Applier} applies.
+ * Every value a replica must agree on (row bytes, defaults, timestamps, ids) is fixed when the command is
+ * planned; {@code _seq} values are assigned by the log when it sequences the command.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Command.Rows.class, name = "rows"),
+    @JsonSubTypes.Type(value = Command.PutNamespace.class, name = "put_namespace"),
+    @JsonSubTypes.Type(value = Command.DropNamespace.class, name = "drop_namespace"),
+    @JsonSubTypes.Type(value = Command.PutTable.class, name = "put_table"),
+    @JsonSubTypes.Type(value = Command.DropTable.class, name = "drop_table"),
+    @JsonSubTypes.Type(value = Command.PutUser.class, name = "put_user")
+})
+public sealed interface Command {
+
+    /** How many {@code _seq} values the command consumes. */
+    default int seqCount() {
+        return 0;
+    }
+
+    /** Row changes of one statement or one transaction, applied all or nothing. */
+    record Rows(List<RowOp> ops) implements Command {
+        public Rows {
+            ops = List.copyOf(ops);
+        }
+
+        @Override
+        public int seqCount() {
+            return ops.size() * 2;
+        }
+    }
+
+    /** Creates a namespace ({@code create}) or updates it. */
+    record PutNamespace(NamespaceDef namespace, boolean create) implements Command {
+    }
+
+    /** Drops a namespace and every table in it. */
+    record DropNamespace(String name) implements Command {
+    }
+
+    /** Creates a table ({@code create}: fails if the name exists) or replaces its definition (ALTER). */
+    record PutTable(TableDef table, boolean create) implements Command {
+    }
+
+    record DropTable(long tableId) implements Command {
+    }
+
+    /** Creates a user ({@code create}: fails if the id exists) or replaces it (ALTER, soft DROP, login state). */
+    record PutUser(UserRecord user, boolean create) implements Command {
+    }
+}
