@@ -26,6 +26,7 @@ import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
@@ -40,7 +41,8 @@ public final class CalciteSql {
             .withQuotedCasing(Casing.UNCHANGED)
             .withUnquotedCasing(Casing.UNCHANGED)
             .withCaseSensitive(false)
-            .withConformance(SqlConformanceEnum.LENIENT);
+            .withConformance(SqlConformanceEnum.BABEL)
+            .withParserFactory(SqlBabelParserImpl.FACTORY);
     static final SqlDialect DIALECT = CalciteSqlDialect.DEFAULT;
 
     private CalciteSql() {

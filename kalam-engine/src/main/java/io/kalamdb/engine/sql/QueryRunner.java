@@ -268,7 +268,9 @@ public final class QueryRunner {
                 info.setProperty("quoting", "DOUBLE_QUOTE");
                 info.setProperty("quotedCasing", "UNCHANGED");
                 info.setProperty("unquotedCasing", "UNCHANGED");
-                info.setProperty("conformance", "LENIENT");
+                info.setProperty("conformance", "BABEL");
+                info.setProperty("parserFactory",
+                        "org.apache.calcite.sql.parser.babel.SqlBabelParserImpl#FACTORY");
                 info.setProperty("timeZone", "UTC");
                 this.connection = DriverManager.getConnection("jdbc:calcite:", info);
                 this.calcite = connection.unwrap(CalciteConnection.class);
