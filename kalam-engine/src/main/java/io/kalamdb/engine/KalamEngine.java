@@ -59,7 +59,8 @@ public final class KalamEngine implements AutoCloseable {
         this.systemTables = new SystemTables(catalog);
         QueryRunner queries = new QueryRunner(catalog, store, systemTables);
         this.sql = new SqlExecutor(config, catalog, log, new Authorizer(catalog), queries,
-                new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables));
+                new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
+                store);
         if (catalog.namespace("default") == null) {
             log.append(new Command.PutNamespace(new NamespaceDef("default", System.currentTimeMillis() * 1000L,
                     null), true)).join();

@@ -117,7 +117,7 @@ public final class KalamParser {
             tables.add(tableRef(names, defaultNamespace));
         }
         String text = explain ? "EXPLAIN PLAN FOR " + p.sql() : p.sql();
-        return new Stmt.Query(text, p.params(), tables, CalciteSql.mentionsDeleted(node), CalciteSql.hasLimit(node),
+        return new Stmt.Query(text, node, p.params(), tables, CalciteSql.mentionsDeleted(node), CalciteSql.hasLimit(node),
                 explain);
     }
 

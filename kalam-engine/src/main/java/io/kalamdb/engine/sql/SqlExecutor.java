@@ -10,6 +10,7 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.write.ApplyResult;
 import io.kalamdb.engine.write.Command;
 import io.kalamdb.engine.write.RowOp;
@@ -35,9 +36,11 @@ public final class SqlExecutor {
     private final QueryRunner queries;
     private final DmlPlanner dml;
     private final DdlExecutor ddl;
+    private final HotStore store;
+    private final DirectPlanCache directPlans;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log, Authorizer authorizer,
-                       QueryRunner queries, DmlPlanner dml, DdlExecutor ddl) {
+                       QueryRunner queries, DmlPlanner dml, DdlExecutor ddl, HotStore store) {
         this.config = requireNonNull(config, "config is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.log = requireNonNull(log, "log is null");
@@ -45,6 +48,8 @@ public final class SqlExecutor {
         this.queries = requireNonNull(queries, "queries is null");
         this.dml = requireNonNull(dml, "dml is null");
         this.ddl = requireNonNull(ddl, "ddl is null");
+        this.store = requireNonNull(store, "store is null");
+        this.directPlans = new DirectPlanCache(catalog);
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {
@@ -239,7 +244,9 @@ public final class SqlExecutor {
         }
         int limit = q.hasLimit() ? config.maxQueryLimit() : config.defaultQueryLimit();
         ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted());
-        QueryRunner.Output out = queries.run(q.sql(), q.params(), ns, s, limit);
+        DirectQuery direct = directPlans.get(q, ns);
+        QueryRunner.Output out = direct != null ? direct.run(store, q.params(), s, limit)
+                : queries.run(q.sql(), q.params(), ns, s, limit);
         return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
     }
 

@@ -23,8 +23,8 @@ public sealed interface Stmt {
     }
 
     /** SELECT / WITH / VALUES / EXPLAIN, run by Calcite. {@code sql} has {@code ?} placeholders. */
-    record Query(String sql, List<Object> params, List<TableRef> tables, boolean mentionsDeleted, boolean hasLimit,
-                 boolean explain) implements Stmt {
+    record Query(String sql, org.apache.calcite.sql.SqlNode node, List<Object> params, List<TableRef> tables,
+                 boolean mentionsDeleted, boolean hasLimit, boolean explain) implements Stmt {
     }
 
     record Insert(TableRef table, SqlInsert node, List<Object> params) implements Stmt {

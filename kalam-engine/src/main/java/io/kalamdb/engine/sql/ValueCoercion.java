@@ -72,7 +72,7 @@ public final class ValueCoercion {
                 }
                 case UUID -> UUID.fromString(toText(value, true, column, type).trim()).toString();
                 case BYTES -> toBytes(value);
-                case TIMESTAMP, DATETIME -> toMicros(value, column, type);
+                case TIMESTAMP, DATETIME -> Math.floorDiv(toMicros(value, column, type), 1000L) * 1000L;
                 case DATE -> toDays(value, column, type);
                 case TIME -> toTimeMicros(value, column, type);
             };

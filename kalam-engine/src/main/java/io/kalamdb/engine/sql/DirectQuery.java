@@ -1,0 +1,352 @@
+package io.kalamdb.engine.sql;
+
+import io.kalamdb.engine.ColumnInfo;
+import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.ColumnDef;
+import io.kalamdb.engine.catalog.KalamType;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.hot.HotStore;
+import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.RowCodec;
+import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.hot.StoredRow;
+import io.kalamdb.engine.util.SnowflakeGenerator;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+
+/**
+ * A direct path for the hot query shape — one table, plain columns, a conjunction of column-vs-value
+ * comparisons, ordered by the primary key or {@code _seq}, with a LIMIT — such as "the last 20 messages of a
+ * thread". It walks the partition in key order (or the seq index) and stops once the limit is filled,
+ * instead of planning with Calcite and sorting the whole partition. Anything else returns null from
+ * {@link #plan} and goes to Calcite.
+ */
+final class DirectQuery {
+    private static final int SEQ = -1;
+    private static final int DELETED = -2;
+
+    private final TableDef table;
+    private final int[] projection;
+    private final List<ColumnInfo> schema;
+    private final List<Predicate> predicates;
+    private final boolean bySeq;
+    private final boolean descending;
+    private final SqlNode fetch;
+    private final SqlNode offset;
+
+    private record Predicate(int column, SqlKind op, SqlNode operand) {
+    }
+
+    private DirectQuery(TableDef table, int[] projection, List<ColumnInfo> schema, List<Predicate> predicates,
+                        boolean bySeq, boolean descending, SqlNode fetch, SqlNode offset) {
+        this.table = table;
+        this.projection = projection;
+        this.schema = schema;
+        this.predicates = predicates;
+        this.bySeq = bySeq;
+        this.descending = descending;
+        this.fetch = fetch;
+        this.offset = offset;
+    }
+
+    /** A direct plan for {@code node}, or null when the query needs the general planner. */
+    static DirectQuery plan(SqlNode node, Stmt.Query q, Catalog catalog) {
+        SqlNodeList orderList = null;
+        SqlNode fetch = null;
+        SqlNode offset = null;
+        if (node instanceof SqlOrderBy ob) {
+            orderList = ob.orderList;
+            fetch = ob.fetch;
+            offset = ob.offset;
+            node = ob.query;
+        }
+        if (!(node instanceof SqlSelect s) || q.tables().size() != 1 || q.explain()) {
+            return null;
+        }
+        if (s.isDistinct() || s.getGroup() != null || s.getHaving() != null || s.getWindowList().size() > 0
+                || !(s.getFrom() instanceof SqlIdentifier)) {
+            return null;
+        }
+        if (s.getOrderList() != null && s.getOrderList().size() > 0) {
+            orderList = s.getOrderList();
+        }
+        fetch = fetch != null ? fetch : s.getFetch();
+        offset = offset != null ? offset : s.getOffset();
+        Stmt.TableRef ref = q.tables().get(0);
+        TableDef t = catalog.table(ref.namespace(), ref.name());
+        if (t == null || t.type() == TableType.SYSTEM || t.primaryKey() == null) {
+            return null;
+        }
+        List<Integer> proj = new ArrayList<>();
+        List<ColumnInfo> schema = new ArrayList<>();
+        for (SqlNode item : s.getSelectList()) {
+            String label = null;
+            SqlNode expr = item;
+            if (item instanceof SqlBasicCall as && as.getKind() == SqlKind.AS) {
+                expr = as.operand(0);
+                label = ((SqlIdentifier) as.operand(1)).getSimple();
+            }
+            if (!(expr instanceof SqlIdentifier id)) {
+                return null;
+            }
+            if (id.isStar()) {
+                if (id.names.size() != 1 || label != null) {
+                    return null;
+                }
+                for (int i = 0; i < t.columns().size(); i++) {
+                    proj.add(i);
+                    schema.add(info(t, i, null));
+                }
+                proj.add(SEQ);
+                schema.add(info(t, SEQ, null));
+                proj.add(DELETED);
+                schema.add(info(t, DELETED, null));
+                continue;
+            }
+            Integer col = column(t, id);
+            if (col == null) {
+                return null;
+            }
+            proj.add(col);
+            schema.add(info(t, col, label));
+        }
+        List<Predicate> predicates = new ArrayList<>();
+        if (s.getWhere() != null && !collect(s.getWhere(), t, predicates)) {
+            return null;
+        }
+        boolean bySeq = false;
+        boolean descending = false;
+        if (orderList != null && orderList.size() > 0) {
+            if (orderList.size() != 1) {
+                return null;
+            }
+            SqlNode o = orderList.get(0);
+            if (o.getKind() == SqlKind.DESCENDING) {
+                descending = true;
+                o = ((SqlCall) o).operand(0);
+            }
+            if (!(o instanceof SqlIdentifier oid)) {
+                return null;
+            }
+            Integer col = column(t, oid);
+            if (col == null || (col != SEQ && col != t.primaryKeyIndex())) {
+                return null;
+            }
+            bySeq = col == SEQ;
+        }
+        if (!isValue(fetch) || !isValue(offset)) {
+            return null;
+        }
+        return new DirectQuery(t, proj.stream().mapToInt(Integer::intValue).toArray(), schema, predicates, bySeq,
+                descending, fetch, offset);
+    }
+
+    private static boolean isValue(SqlNode n) {
+        return n == null || n.getKind() == SqlKind.LITERAL || n.getKind() == SqlKind.DYNAMIC_PARAM;
+    }
+
+    private static boolean collect(SqlNode n, TableDef t, List<Predicate> out) {
+        if (!(n instanceof SqlBasicCall call)) {
+            return false;
+        }
+        SqlKind k = call.getKind();
+        if (k == SqlKind.AND) {
+            for (SqlNode operand : call.getOperandList()) {
+                if (!collect(operand, t, out)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (k == SqlKind.IS_NULL || k == SqlKind.IS_NOT_NULL) {
+            Integer col = call.operand(0) instanceof SqlIdentifier id ? column(t, id) : null;
+            if (col == null) {
+                return false;
+            }
+            out.add(new Predicate(col, k, null));
+            return true;
+        }
+        if (k != SqlKind.EQUALS && k != SqlKind.NOT_EQUALS && k != SqlKind.LESS_THAN
+                && k != SqlKind.LESS_THAN_OR_EQUAL && k != SqlKind.GREATER_THAN
+                && k != SqlKind.GREATER_THAN_OR_EQUAL) {
+            return false;
+        }
+        SqlNode left = call.operand(0);
+        SqlNode right = call.operand(1);
+        if (left instanceof SqlIdentifier id && !(right instanceof SqlIdentifier) && isValue(right)) {
+            Integer col = column(t, id);
+            if (col == null) {
+                return false;
+            }
+            out.add(new Predicate(col, k, right));
+            return true;
+        }
+        if (right instanceof SqlIdentifier id && !(left instanceof SqlIdentifier) && isValue(left)) {
+            Integer col = column(t, id);
+            if (col == null) {
+                return false;
+            }
+            out.add(new Predicate(col, k.reverse(), left));
+            return true;
+        }
+        return false;
+    }
+
+    /** The column an identifier names (index, SEQ or DELETED), or null. */
+    private static Integer column(TableDef t, SqlIdentifier id) {
+        if (id.names.size() > 2 || (id.names.size() == 2 && !id.names.get(0).equalsIgnoreCase(t.name()))) {
+            return null;
+        }
+        String name = id.names.get(id.names.size() - 1);
+        if (name.equalsIgnoreCase(TableDef.SEQ)) {
+            return SEQ;
+        }
+        if (name.equalsIgnoreCase(TableDef.DELETED)) {
+            return DELETED;
+        }
+        int idx = t.columnIndex(name);
+        return idx < 0 ? null : idx;
+    }
+
+    private static ColumnInfo info(TableDef t, int col, String label) {
+        if (col == SEQ) {
+            return new ColumnInfo(label != null ? label : TableDef.SEQ, KalamType.BIGINT, List.of());
+        }
+        if (col == DELETED) {
+            return new ColumnInfo(label != null ? label : TableDef.DELETED, KalamType.BOOLEAN, List.of());
+        }
+        ColumnDef c = t.columns().get(col);
+        List<String> flags = c.primaryKey() ? List.of("pk", "nn", "uq") : c.nullable() ? List.of() : List.of("nn");
+        return new ColumnInfo(label != null ? label : c.name(), c.type(), flags);
+    }
+
+    private KalamType typeOf(int col) {
+        return col == SEQ ? KalamType.BIGINT : col == DELETED ? KalamType.BOOLEAN : table.columns().get(col).type();
+    }
+
+    /** Runs the plan in {@code scope}, returning at most {@code maxRows} rows (and whether more exist). */
+    QueryRunner.Output run(HotStore store, List<Object> params, ScanScope scope, int maxRows) {
+        Object[] operands = new Object[predicates.size()];
+        for (int i = 0; i < operands.length; i++) {
+            Predicate p = predicates.get(i);
+            if (p.operand() != null) {
+                ExpressionEvaluator.Value v = ExpressionEvaluator.eval(p.operand(), params, scope.userId());
+                operands[i] = v.value() == null ? null : ValueCoercion.coerce(v.value(), typeOf(p.column()), true,
+                        "?");
+            }
+        }
+        long limit = fetch == null ? Long.MAX_VALUE : number(fetch, params);
+        long skip = offset == null ? 0 : number(offset, params);
+        long take = Math.min(limit, maxRows);
+        boolean cutByEngine = limit > maxRows;
+        String partition = table.type().isPerUser() ? scope.userId() : "";
+        byte[] prefix = KeyCodec.partitionPrefix(table.id(), partition);
+        long expiredBeforeMs = table.type() == TableType.STREAM && table.ttlSeconds() != null
+                ? System.currentTimeMillis() - table.ttlSeconds() * 1000 : Long.MIN_VALUE;
+        List<Object[]> rows = new ArrayList<>();
+        boolean hasMore = false;
+        try (HotStore.Cursor c = store.scan(bySeq ? Space.SEQ_INDEX : Space.ROWS, prefix, descending)) {
+            while (c.next()) {
+                byte[] value = bySeq ? store.get(Space.ROWS, c.value()) : c.value();
+                if (value == null || (!scope.includeDeleted() && RowCodec.isDeleted(value))) {
+                    continue;
+                }
+                StoredRow row = RowCodec.decode(table, value);
+                if (SnowflakeGenerator.timestampMs(row.seq()) < expiredBeforeMs || !matches(row, operands)) {
+                    continue;
+                }
+                if (skip > 0) {
+                    skip--;
+                    continue;
+                }
+                if (rows.size() >= take) {
+                    hasMore = cutByEngine;
+                    break;
+                }
+                Object[] out = new Object[projection.length];
+                for (int i = 0; i < projection.length; i++) {
+                    out[i] = valueOf(row, projection[i]);
+                }
+                rows.add(out);
+            }
+        }
+        return new QueryRunner.Output(schema, rows, hasMore);
+    }
+
+    private static long number(SqlNode n, List<Object> params) {
+        Object v = ExpressionEvaluator.eval(n, params, "").value();
+        long l = v instanceof BigDecimal d ? d.longValueExact() : Long.parseLong(String.valueOf(v));
+        if (l < 0) {
+            throw io.kalamdb.engine.error.KalamException.execution("LIMIT and OFFSET must not be negative");
+        }
+        return l;
+    }
+
+    private static Object valueOf(StoredRow row, int col) {
+        return col == SEQ ? (Object) row.seq() : col == DELETED ? (Object) row.deleted() : row.values()[col];
+    }
+
+    private boolean matches(StoredRow row, Object[] operands) {
+        for (int i = 0; i < operands.length; i++) {
+            Predicate p = predicates.get(i);
+            Object v = valueOf(row, p.column());
+            switch (p.op()) {
+                case IS_NULL -> {
+                    if (v != null) {
+                        return false;
+                    }
+                }
+                case IS_NOT_NULL -> {
+                    if (v == null) {
+                        return false;
+                    }
+                }
+                default -> {
+                    if (v == null || operands[i] == null) {
+                        return false;
+                    }
+                    int cmp = compare(v, operands[i]);
+                    boolean ok = switch (p.op()) {
+                        case EQUALS -> cmp == 0;
+                        case NOT_EQUALS -> cmp != 0;
+                        case LESS_THAN -> cmp < 0;
+                        case LESS_THAN_OR_EQUAL -> cmp <= 0;
+                        case GREATER_THAN -> cmp > 0;
+                        default -> cmp >= 0;
+                    };
+                    if (!ok) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Object a, Object b) {
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return Arrays.compare(x, y);
+        }
+        if (a instanceof BigDecimal x && b instanceof BigDecimal y) {
+            return x.compareTo(y);
+        }
+        if (a instanceof Number x && b instanceof Number y && a.getClass() != b.getClass()) {
+            return Double.compare(x.doubleValue(), y.doubleValue());
+        }
+        return ((Comparable) a).compareTo(b);
+    }
+}

@@ -1,0 +1,88 @@
+package io.kalamdb.engine.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kalamdb.engine.EngineFixture;
+import io.kalamdb.engine.Session;
+import io.kalamdb.engine.StatementResult;
+import io.kalamdb.engine.auth.Role;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct path for simple queries must answer exactly as Calcite does. Each query runs twice: as written
+ * (direct path) and with a tautology Calcite must evaluate ({@code 1 = 1}), which forces the general planner.
+ */
+class DirectQueryTest {
+    private static final Session U1 = new Session("u1", Role.USER);
+    private static EngineFixture fx;
+    private static long seed;
+
+    @BeforeAll
+    static void load() {
+        seed = Long.getLong("test.seed", System.nanoTime());
+        System.out.println("DirectQueryTest seed=" + seed + " (rerun with -Dtest.seed=" + seed + ")");
+        Random random = new Random(seed);
+        fx = new EngineFixture();
+        fx.sql(EngineFixture.ROOT, "CREATE NAMESPACE d; CREATE TABLE d.m (id BIGINT PRIMARY KEY, thread TEXT, "
+                + "n INT, at TIMESTAMP) WITH (TYPE='USER')");
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String n = random.nextInt(10) == 0 ? "NULL" : String.valueOf(random.nextInt(20) - 5);
+            values.add("(" + (random.nextInt(100_000) * 7 + i) + ", 't" + random.nextInt(5) + "', " + n + ", "
+                    + (1_700_000_000_000_000L + random.nextInt(1_000_000) * 1000L) + ")");
+        }
+        fx.sql(U1, "INSERT INTO d.m (id, thread, n, at) VALUES " + String.join(", ", values));
+        fx.sql(U1, "DELETE FROM d.m WHERE n = 3");
+        fx.sql(new Session("u2", Role.USER), "INSERT INTO d.m (id, thread, n) VALUES (1, 't1', 1)");
+    }
+
+    @AfterAll
+    static void close() {
+        fx.close();
+    }
+
+    private static void same(String where, String tail, String select) {
+        String direct = "SELECT " + select + " FROM d.m" + (where.isEmpty() ? "" : " WHERE " + where) + tail;
+        String calcite = "SELECT " + select + " FROM d.m WHERE " + (where.isEmpty() ? "" : where + " AND ")
+                + "1 = 1" + tail;
+        StatementResult a = fx.one(U1, direct);
+        StatementResult b = fx.one(U1, calcite);
+        assertEquals(b.schema(), a.schema(), direct + " (seed " + seed + ")");
+        assertEquals(b.truncated(), a.truncated(), direct);
+        assertEquals(b.rows().size(), a.rows().size(), direct + " (seed " + seed + ")");
+        for (int i = 0; i < a.rows().size(); i++) {
+            assertEquals(Arrays.asList(b.rows().get(i)), Arrays.asList(a.rows().get(i)),
+                    direct + " row " + i + " (seed " + seed + ")");
+        }
+    }
+
+    @Test
+    void directAnswersEqualCalcite() {
+        same("thread = 't1'", " ORDER BY id DESC LIMIT 20", "*");
+        same("n >= 5 AND thread <> 't2'", " ORDER BY id LIMIT 7 OFFSET 3", "id, n");
+        same("n IS NULL", "", "id, thread");
+        same("n IS NOT NULL AND 4 > n", " LIMIT 100", "id AS key, n");
+        same("", " ORDER BY _seq DESC LIMIT 5", "id, _seq");
+        same("_deleted = true", "", "id, _deleted");
+        same("thread = 't3'", " ORDER BY id", "*");
+        same("at > '2023-11-14 22:13:20.5'", " ORDER BY id DESC LIMIT 3", "id, at");
+    }
+
+    @Test
+    void directPlanIsUsedForTheThreadQuery() {
+        StatementResult r = fx.one(U1, "SELECT * FROM d.m WHERE thread = $1 ORDER BY id DESC LIMIT 20", "t1");
+        assertTrue(r.rowCount() <= 20);
+        Stmt.Query q = (Stmt.Query) KalamParser.parse("SELECT * FROM d.m WHERE thread = $1 ORDER BY id DESC LIMIT 20",
+                List.of("t1"), "default");
+        assertTrue(DirectQuery.plan(q.node(), q, fx.engine().catalog()) != null, "the hot query takes the direct path");
+    }
+}
