@@ -98,5 +98,8 @@ class KalamEngineTest {
         fx.restart();
         StatementResult r = fx.one(alice, "SELECT content FROM chat.messages");
         assertEquals("kept", r.rows().get(0)[0]);
+        fx.sql(alice, "INSERT INTO chat.messages (content) VALUES ('default key after restart')");
+        assertEquals(2, fx.one(alice, "SELECT id FROM chat.messages WHERE id IS NOT NULL").rowCount());
+        assertTrue(fx.engine().users().find("bob").isPresent(), "users survive restart");
     }
 }

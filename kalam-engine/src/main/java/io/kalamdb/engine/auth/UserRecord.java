@@ -1,5 +1,7 @@
 package io.kalamdb.engine.auth;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A stored user. The id is the name given in CREATE USER. A dropped user keeps its record with
  * {@code deletedAtMicros} set and can no longer authenticate.
@@ -8,6 +10,7 @@ public record UserRecord(String id, String passwordHash, Role role, String email
                          int failedLoginAttempts, Long lockedUntilMicros, Long lastLoginAtMicros,
                          long createdAtMicros, long updatedAtMicros, Long deletedAtMicros) {
 
+    @JsonIgnore
     public boolean isDeleted() {
         return deletedAtMicros != null;
     }

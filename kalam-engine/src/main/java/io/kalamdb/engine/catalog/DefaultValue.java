@@ -1,5 +1,7 @@
 package io.kalamdb.engine.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.Locale;
 
 /**
@@ -16,16 +18,19 @@ public record DefaultValue(String function, String literal) {
         return new DefaultValue(null, sqlText);
     }
 
+    @JsonIgnore
     public boolean isFunction() {
         return function != null;
     }
 
     /** Whether the function produces a unique key value for each row. */
+    @JsonIgnore
     public boolean isKeyGenerator() {
         return "SNOWFLAKE_ID".equals(function) || "UUID_V7".equals(function) || "ULID".equals(function);
     }
 
     /** The default as SQL text, for DESCRIBE TABLE. */
+    @JsonIgnore
     public String sqlText() {
         return isFunction() ? function + "()" : literal;
     }
