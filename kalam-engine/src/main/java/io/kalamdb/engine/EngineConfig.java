@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLimit, int maxQueryLimit,
                            int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
-                           int bcryptCost, int minPasswordLength, int nodeId) {
+                           int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser) {
 
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
             "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
@@ -41,15 +41,20 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
     public static final ConfigKey<Integer> NODE_ID = ConfigKey.integer("cluster.node_id", 1, 0, 1023,
             "This node's id; also the worker bits of _seq and SNOWFLAKE_ID() (env KALAMDB_NODE_ID).");
 
+    public static final ConfigKey<Integer> MAX_SUBSCRIPTIONS_PER_USER = ConfigKey.integer(
+            "rate_limit.max_subscriptions_per_user", 10, 1, 1_000_000,
+            "Live subscriptions one user may hold across all connections.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(DATA_DIR, SYNC_WRITES, DEFAULT_QUERY_LIMIT,
             MAX_QUERY_LIMIT, MAX_PARAMETERS, MAX_PARAMETER_SIZE, MAX_SQL_LENGTH, ROOT_PASSWORD, BCRYPT_COST,
-            MIN_PASSWORD_LENGTH, NODE_ID);
+            MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER);
 
     public static EngineConfig from(Map<String, String> values) {
         return new EngineConfig(Path.of(DATA_DIR.read(values)), SYNC_WRITES.read(values),
                 DEFAULT_QUERY_LIMIT.read(values), MAX_QUERY_LIMIT.read(values), MAX_PARAMETERS.read(values),
                 MAX_PARAMETER_SIZE.read(values), MAX_SQL_LENGTH.read(values), ROOT_PASSWORD.read(values),
-                BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values));
+                BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values),
+                MAX_SUBSCRIPTIONS_PER_USER.read(values));
     }
 
     /** Defaults with the given data directory (for embedded use and tests). */
@@ -59,6 +64,7 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
 
     public EngineConfig withRootPassword(String password) {
         return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
-                maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId);
+                maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId,
+                maxSubscriptionsPerUser);
     }
 }

@@ -12,6 +12,8 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.live.LiveQueryRegistry;
+import io.kalamdb.engine.live.LiveViews;
 import io.kalamdb.engine.sql.Authorizer;
 import io.kalamdb.engine.sql.DdlExecutor;
 import io.kalamdb.engine.sql.DmlPlanner;
@@ -45,6 +47,7 @@ public final class KalamEngine implements AutoCloseable {
     private final LocalUserService users;
     private final SqlExecutor sql;
     private final SystemTables systemTables;
+    private final LiveQueryRegistry live;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config) {
@@ -52,13 +55,16 @@ public final class KalamEngine implements AutoCloseable {
         this.store = RocksHotStore.open(config.dataDir());
         this.catalog = loadCatalog(store);
         Applier applier = new Applier(store, catalog);
+        this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser());
+        listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
                 this::publish);
         PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());
         this.users = new LocalUserService(catalog, log, hasher);
         this.systemTables = new SystemTables(catalog);
+        LiveViews.register(systemTables, live, config.nodeId());
         QueryRunner queries = new QueryRunner(catalog, store, systemTables);
-        this.sql = new SqlExecutor(config, catalog, log, new Authorizer(catalog), queries,
+        this.sql = new SqlExecutor(config, catalog, log, new Authorizer(catalog), queries, live,
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
                 store);
         if (catalog.namespace("default") == null) {
@@ -116,6 +122,11 @@ public final class KalamEngine implements AutoCloseable {
         listeners.add(requireNonNull(listener, "listener is null"));
     }
 
+    /** Live queries: subscribe, page initial data, unsubscribe. */
+    public LiveQueryRegistry live() {
+        return live;
+    }
+
     public Catalog catalog() {
         return catalog;
     }
@@ -132,6 +143,7 @@ public final class KalamEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        live.close();
         log.close();
         store.close();
     }

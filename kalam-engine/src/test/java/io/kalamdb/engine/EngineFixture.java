@@ -17,9 +17,16 @@ public final class EngineFixture implements AutoCloseable {
     public static final Session ROOT = new Session("root", Role.SYSTEM);
 
     private final Path dir;
+    private final Map<String, String> overrides;
     private KalamEngine engine;
 
     public EngineFixture() {
+        this(Map.of());
+    }
+
+    /** An engine with extra configuration keys (dotted, as in server.toml). */
+    public EngineFixture(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
         try {
             this.dir = Files.createTempDirectory("kalam-engine-test");
         } catch (IOException e) {
@@ -29,8 +36,10 @@ public final class EngineFixture implements AutoCloseable {
     }
 
     public EngineConfig config() {
-        return EngineConfig.from(Map.of("storage.data_path", dir.toString(), "auth.bcrypt_cost", "4",
-                "auth.root_password", "RootPass123!"));
+        Map<String, String> values = new java.util.HashMap<>(Map.of("storage.data_path", dir.toString(),
+                "auth.bcrypt_cost", "4", "auth.root_password", "RootPass123!"));
+        values.putAll(overrides);
+        return EngineConfig.from(values);
     }
 
     public KalamEngine engine() {

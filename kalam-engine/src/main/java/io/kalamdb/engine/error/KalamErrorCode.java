@@ -27,7 +27,9 @@ public enum KalamErrorCode {
     INVALID_USER(28, Category.USER_ERROR),
     USER_EXISTS(29, Category.USER_ERROR),
     NOT_FOUND(30, Category.USER_ERROR),
-    SHUTTING_DOWN(31, Category.INSUFFICIENT_RESOURCES);
+    SHUTTING_DOWN(31, Category.INSUFFICIENT_RESOURCES),
+    SUBSCRIPTION_LIMIT_EXCEEDED(32, Category.INSUFFICIENT_RESOURCES),
+    UNSUPPORTED(33, Category.USER_ERROR);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

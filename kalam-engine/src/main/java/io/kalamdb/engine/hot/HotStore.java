@@ -23,8 +23,21 @@ public interface HotStore extends AutoCloseable {
     /** Keys in [{@code from}, {@code to}) within {@code prefix}, forward. */
     Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse);
 
+    /** A consistent read-only view of the store as of now; must be closed. */
+    Snapshot snapshot();
+
     @Override
     void close();
+
+    /** A point-in-time view: reads see exactly the writes made before it was taken. */
+    interface Snapshot extends AutoCloseable {
+        byte[] get(Space space, byte[] key);
+
+        Cursor scan(Space space, byte[] prefix, boolean reverse);
+
+        @Override
+        void close();
+    }
 
     /** Writes grouped for one atomic apply. */
     interface Batch extends AutoCloseable {

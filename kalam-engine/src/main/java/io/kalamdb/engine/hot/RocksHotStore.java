@@ -112,12 +112,40 @@ public final class RocksHotStore implements HotStore {
 
     @Override
     public Cursor scan(Space space, byte[] prefix, boolean reverse) {
-        return new RocksCursor(bySpace.get(space), prefix, null, reverse);
+        return new RocksCursor(bySpace.get(space), prefix, null, reverse, null);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        org.rocksdb.Snapshot snap = db.getSnapshot();
+        return new Snapshot() {
+            private final ReadOptions options = new ReadOptions().setSnapshot(snap);
+
+            @Override
+            public byte[] get(Space space, byte[] key) {
+                try {
+                    return db.get(bySpace.get(space), options, key);
+                } catch (RocksDBException e) {
+                    throw KalamException.internal("hot store read failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Cursor scan(Space space, byte[] prefix, boolean reverse) {
+                return new RocksCursor(bySpace.get(space), prefix, null, reverse, snap);
+            }
+
+            @Override
+            public void close() {
+                options.close();
+                db.releaseSnapshot(snap);
+            }
+        };
     }
 
     @Override
     public Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse) {
-        return new RocksCursor(bySpace.get(space), prefix, from, reverse);
+        return new RocksCursor(bySpace.get(space), prefix, from, reverse, null);
     }
 
     @Override
@@ -170,8 +198,11 @@ public final class RocksHotStore implements HotStore {
         private final byte[] prefix;
         private boolean started;
 
-        RocksCursor(ColumnFamilyHandle cf, byte[] prefix, byte[] from, boolean reverse) {
+        RocksCursor(ColumnFamilyHandle cf, byte[] prefix, byte[] from, boolean reverse, org.rocksdb.Snapshot snap) {
             this.prefix = prefix;
+            if (snap != null) {
+                readOptions.setSnapshot(snap);
+            }
             this.it = db.newIterator(cf, readOptions);
             this.reverse = reverse;
             if (reverse) {

@@ -78,6 +78,8 @@ public final class Authorizer {
                 }
                 check(ea.inner(), target);
             }
+            case Stmt.Subscribe sub -> checkRead(sub.table(), s);
+            case Stmt.KillLiveQuery ignored -> requireAdmin(s, "KILL LIVE QUERY");
             case Stmt.ShowNamespaces ignored -> { }
             case Stmt.ShowTables ignored -> { }
             case Stmt.DescribeTable ignored -> { }

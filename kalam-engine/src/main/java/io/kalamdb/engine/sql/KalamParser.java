@@ -70,6 +70,15 @@ public final class KalamParser {
                 yield new Stmt.UseNamespace(ns);
             }
             case "EXECUTE" -> executeAs(c, params, defaultNamespace);
+            case "SUBSCRIBE" -> subscribe(c, params, defaultNamespace);
+            case "KILL" -> {
+                c.next();
+                c.expectWord("LIVE");
+                c.expectWord("QUERY");
+                String id = c.stringLiteral("live query id");
+                c.expectEnd();
+                yield new Stmt.KillLiveQuery(id);
+            }
             case "BEGIN", "START" -> {
                 c.next();
                 if (word.equals("START")) {
@@ -602,6 +611,76 @@ public final class KalamParser {
             throw c.error("CREATE USER needs WITH PASSWORD '<password>', WITH OAUTH or WITH INTERNAL");
         }
         return new Stmt.CreateUser(user, password, authType, role == null ? Role.USER : role, email);
+    }
+
+    // ---------- SUBSCRIBE TO ----------
+
+    private static Stmt subscribe(TokenCursor c, List<Object> params, String defaultNamespace) {
+        c.expectWord("SUBSCRIBE");
+        c.expectWord("TO");
+        Map<String, Long> options = new LinkedHashMap<>();
+        String select;
+        Stmt.TableRef ref;
+        if (c.peekWord("SELECT")) {
+            String rest = c.rest();
+            int optionsAt = indexOfOptions(rest);
+            select = optionsAt < 0 ? rest : rest.substring(0, optionsAt).strip();
+            Stmt.Query q = query(select, params, defaultNamespace, false);
+            if (q.tables().size() != 1) {
+                throw KalamException.invalidSql("a subscription reads exactly one table");
+            }
+            ref = q.tables().get(0);
+            if (optionsAt >= 0) {
+                parseOptions(new TokenCursor(rest.substring(optionsAt)), options);
+            }
+        } else {
+            ref = tableRef(c, defaultNamespace);
+            StringBuilder sql = new StringBuilder("SELECT * FROM " + ref.qualified());
+            if (c.acceptWord("WHERE")) {
+                int start = c.position();
+                while (!c.atEnd() && !c.peekWord("OPTIONS")) {
+                    c.next();
+                }
+                if (c.position() == start) {
+                    throw c.error("expected a condition after WHERE");
+                }
+                sql.append(" WHERE ").append(c.textBetween(start, c.position()));
+            }
+            if (!c.atEnd()) {
+                parseOptions(c, options);
+            }
+            select = sql.toString();
+            query(select, params, defaultNamespace, false);
+        }
+        return new Stmt.Subscribe(ref, select, options);
+    }
+
+    private static int indexOfOptions(String sql) {
+        for (Token t : SqlLexer.tokenize(sql)) {
+            if (t.isWord("OPTIONS")) {
+                return t.start();
+            }
+        }
+        return -1;
+    }
+
+    private static void parseOptions(TokenCursor c, Map<String, Long> options) {
+        c.expectWord("OPTIONS");
+        c.expectSymbol("(");
+        do {
+            String key = c.identifier("option name").toLowerCase(Locale.ROOT);
+            if (key.equals("from_seq_id")) {
+                key = "from";
+            }
+            if (!Set.of("last_rows", "batch_size", "from").contains(key)) {
+                throw KalamException.invalidSql("unknown subscription option '" + key
+                        + "' (last_rows, batch_size or from)");
+            }
+            c.expectSymbol("=");
+            options.put(key, c.number(key));
+        } while (c.acceptSymbol(","));
+        c.expectSymbol(")");
+        c.expectEnd();
     }
 
     // ---------- EXECUTE AS USER ----------

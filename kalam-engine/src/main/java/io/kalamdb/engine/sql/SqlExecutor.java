@@ -34,18 +34,20 @@ public final class SqlExecutor {
     private final WriteLog log;
     private final Authorizer authorizer;
     private final QueryRunner queries;
+    private final io.kalamdb.engine.live.LiveQueryRegistry live;
     private final DmlPlanner dml;
     private final DdlExecutor ddl;
     private final HotStore store;
     private final DirectPlanCache directPlans;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log, Authorizer authorizer,
-                       QueryRunner queries, DmlPlanner dml, DdlExecutor ddl, HotStore store) {
+                       QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, HotStore store) {
         this.config = requireNonNull(config, "config is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.log = requireNonNull(log, "log is null");
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.live = requireNonNull(live, "live is null");
         this.dml = requireNonNull(dml, "dml is null");
         this.ddl = requireNonNull(ddl, "ddl is null");
         this.store = requireNonNull(store, "store is null");
@@ -225,6 +227,15 @@ public final class SqlExecutor {
             case Stmt.Update upd -> write(dml.update(upd, scope, ns), tx, who, "Updated", upd.table());
             case Stmt.Delete del -> write(dml.delete(del, scope, ns), tx, who, "Deleted", del.table());
             case Stmt.ExecuteAs ea -> runOne(ea.inner(), authorizer.impersonate(ea.userId(), session), ns, tx);
+            case Stmt.Subscribe sub -> subscribeInfo(sub, who);
+            case Stmt.KillLiveQuery kill -> {
+                io.kalamdb.engine.live.Subscription target = live.find(kill.liveId());
+                if (target == null) {
+                    throw KalamException.execution("Live query not found: " + kill.liveId());
+                }
+                live.kill(target);
+                yield StatementResult.message("Live query killed: " + kill.liveId(), 0, who);
+            }
             default -> {
                 if (tx != null) {
                     throw KalamException.execution("catalog statements are not supported inside explicit "
@@ -233,6 +244,30 @@ public final class SqlExecutor {
                 yield ddl.execute(stmt, session);
             }
         };
+    }
+
+    private StatementResult subscribeInfo(Stmt.Subscribe sub, String who) {
+        TableDef t = catalog.table(sub.table().namespace(), sub.table().name());
+        if (t == null) {
+            throw KalamException.tableNotFound(sub.table().qualified());
+        }
+        java.util.Map<String, Object> subscription = new java.util.LinkedHashMap<>();
+        subscription.put("id", "sub-" + t.namespace() + "-" + t.name() + "-"
+                + java.util.UUID.randomUUID().toString().replace("-", ""));
+        subscription.put("sql", sub.selectSql());
+        if (!sub.options().isEmpty()) {
+            subscription.put("options", sub.options());
+        }
+        String json = new String(io.kalamdb.engine.util.Json.write(subscription), StandardCharsets.UTF_8);
+        java.util.List<io.kalamdb.engine.ColumnInfo> schema = List.of(
+                SystemTable.col("status", io.kalamdb.engine.catalog.KalamType.TEXT),
+                SystemTable.col("ws_url", io.kalamdb.engine.catalog.KalamType.TEXT),
+                SystemTable.col("subscription", io.kalamdb.engine.catalog.KalamType.JSON),
+                SystemTable.col("message", io.kalamdb.engine.catalog.KalamType.TEXT));
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(new Object[] {"active", "/v1/ws", json,
+            "WebSocket subscription created. Connect to ws_url to receive updates."});
+        return StatementResult.rows(schema, rows, who, false);
     }
 
     private StatementResult query(Stmt.Query q, ScanScope scope, String ns, String who) {

@@ -84,6 +84,13 @@ public sealed interface Stmt {
     record ExecuteAs(String userId, Stmt inner) implements Stmt {
     }
 
+    /** SUBSCRIBE TO over HTTP: answers where and how to subscribe; the WebSocket opens the subscription. */
+    record Subscribe(TableRef table, String selectSql, Map<String, Long> options) implements Stmt {
+    }
+
+    record KillLiveQuery(String liveId) implements Stmt {
+    }
+
     record Begin() implements Stmt {
     }
 

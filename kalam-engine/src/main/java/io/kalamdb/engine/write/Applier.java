@@ -32,10 +32,26 @@ public final class Applier {
 
     private final HotStore store;
     private final Catalog catalog;
+    private final Object commitLock = new Object();
+    private volatile long lastSeq;
 
     public Applier(HotStore store, Catalog catalog) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    /**
+     * A snapshot of the store and the highest {@code _seq} it contains, taken atomically with respect to
+     * applies: every row change with a greater seq is published after the snapshot was taken.
+     */
+    public Boundary boundary() {
+        synchronized (commitLock) {
+            return new Boundary(store.snapshot(), lastSeq);
+        }
+    }
+
+    /** A point-in-time snapshot and the last seq it includes. */
+    public record Boundary(HotStore.Snapshot snapshot, long seq) {
     }
 
     /** The index of the last applied command (0 for a new store). */
@@ -131,7 +147,10 @@ public final class Applier {
                 }
             }
             putIndex(batch, index);
-            store.write(batch);
+            synchronized (commitLock) {
+                store.write(batch);
+                lastSeq = Math.max(lastSeq, seq - 1);
+            }
         }
         return new ApplyResult(inserted, updated, deleted, events);
     }
