@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLimit, int maxQueryLimit,
                            int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
-                           int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser) {
+                           int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser,
+                           int visibilityTimeoutSecs, int housekeepingIntervalMs) {
 
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
             "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
@@ -44,17 +45,24 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
     public static final ConfigKey<Integer> MAX_SUBSCRIPTIONS_PER_USER = ConfigKey.integer(
             "rate_limit.max_subscriptions_per_user", 10, 1, 1_000_000,
             "Live subscriptions one user may hold across all connections.");
+    public static final ConfigKey<Integer> VISIBILITY_TIMEOUT = ConfigKey.integer("topics.visibility_timeout_secs",
+            60, 1, 86_400, "Seconds a consumed, unacked topic message stays claimed before it is delivered again "
+                    + "(env KALAMDB_TOPIC_VISIBILITY_TIMEOUT_SECS).");
+    public static final ConfigKey<Integer> HOUSEKEEPING_INTERVAL = ConfigKey.integer(
+            "stream.eviction_interval_ms", 1000, 10, 3_600_000,
+            "How often STREAM rows past their TTL are evicted and topic retention is applied, in milliseconds.");
 
     public static final List<ConfigKey<?>> KEYS = List.of(DATA_DIR, SYNC_WRITES, DEFAULT_QUERY_LIMIT,
             MAX_QUERY_LIMIT, MAX_PARAMETERS, MAX_PARAMETER_SIZE, MAX_SQL_LENGTH, ROOT_PASSWORD, BCRYPT_COST,
-            MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER);
+            MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER, VISIBILITY_TIMEOUT, HOUSEKEEPING_INTERVAL);
 
     public static EngineConfig from(Map<String, String> values) {
         return new EngineConfig(Path.of(DATA_DIR.read(values)), SYNC_WRITES.read(values),
                 DEFAULT_QUERY_LIMIT.read(values), MAX_QUERY_LIMIT.read(values), MAX_PARAMETERS.read(values),
                 MAX_PARAMETER_SIZE.read(values), MAX_SQL_LENGTH.read(values), ROOT_PASSWORD.read(values),
                 BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values),
-                MAX_SUBSCRIPTIONS_PER_USER.read(values));
+                MAX_SUBSCRIPTIONS_PER_USER.read(values), VISIBILITY_TIMEOUT.read(values),
+                HOUSEKEEPING_INTERVAL.read(values));
     }
 
     /** Defaults with the given data directory (for embedded use and tests). */
@@ -65,6 +73,6 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
     public EngineConfig withRootPassword(String password) {
         return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
                 maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId,
-                maxSubscriptionsPerUser);
+                maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs);
     }
 }

@@ -14,6 +14,10 @@ import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.live.LiveQueryRegistry;
 import io.kalamdb.engine.live.LiveViews;
+import io.kalamdb.engine.jobs.Housekeeper;
+import io.kalamdb.engine.sql.TopicExecutor;
+import io.kalamdb.engine.topic.TopicService;
+import io.kalamdb.engine.topic.TopicViews;
 import io.kalamdb.engine.sql.Authorizer;
 import io.kalamdb.engine.sql.DdlExecutor;
 import io.kalamdb.engine.sql.DmlPlanner;
@@ -48,6 +52,8 @@ public final class KalamEngine implements AutoCloseable {
     private final SqlExecutor sql;
     private final SystemTables systemTables;
     private final LiveQueryRegistry live;
+    private final TopicService topics;
+    private final Housekeeper housekeeper;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config) {
@@ -58,20 +64,40 @@ public final class KalamEngine implements AutoCloseable {
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser());
         listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
-                this::publish);
+                this::publish, this::topicsAppended);
+        this.topics = new TopicService(catalog, store, log, applier.publisher(),
+                config.visibilityTimeoutSecs() * 1000L);
         PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());
         this.users = new LocalUserService(catalog, log, hasher);
         this.systemTables = new SystemTables(catalog);
         LiveViews.register(systemTables, live, config.nodeId());
+        TopicViews.register(systemTables, catalog, store);
         QueryRunner queries = new QueryRunner(catalog, store, systemTables);
         this.sql = new SqlExecutor(config, catalog, log, new Authorizer(catalog), queries, live,
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
-                store);
+                new TopicExecutor(catalog, log, topics), store);
         if (catalog.namespace("default") == null) {
             log.append(new Command.PutNamespace(new NamespaceDef("default", System.currentTimeMillis() * 1000L,
                     null), true)).join();
         }
         users.ensureRoot(config.rootPassword());
+        this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs());
+    }
+
+    private void topicsAppended(java.util.Set<Long> ids) {
+        if (topics != null) {
+            topics.appended(ids);
+        }
+    }
+
+    /** Topics: consume with claims, ack, wait for new messages. */
+    public TopicService topics() {
+        return topics;
+    }
+
+    /** Runs one pass of TTL eviction and topic retention now. */
+    public void housekeep() {
+        housekeeper.runOnce();
     }
 
     public static KalamEngine open(EngineConfig config) {
@@ -91,6 +117,12 @@ public final class KalamEngine implements AutoCloseable {
                 false)) {
             while (c.next()) {
                 catalog.putTable(Json.read(c.value(), TableDef.class));
+            }
+        }
+        try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.TOPIC_PREFIX.getBytes(StandardCharsets.UTF_8),
+                false)) {
+            while (c.next()) {
+                catalog.putTopic(Json.read(c.value(), io.kalamdb.engine.topic.TopicDef.class));
             }
         }
         try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.USER_PREFIX.getBytes(StandardCharsets.UTF_8),
@@ -143,6 +175,7 @@ public final class KalamEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        housekeeper.close();
         live.close();
         log.close();
         store.close();

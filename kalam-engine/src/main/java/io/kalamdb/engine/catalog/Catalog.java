@@ -21,6 +21,10 @@ public final class Catalog {
     private final Map<String, TableDef> tablesByName = new ConcurrentHashMap<>();
     private final Map<Long, TableDef> tablesById = new ConcurrentHashMap<>();
     private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
+    private final Map<String, io.kalamdb.engine.topic.TopicDef> topicsByName = new ConcurrentHashMap<>();
+    private final Map<Long, io.kalamdb.engine.topic.TopicDef> topicsById = new ConcurrentHashMap<>();
+    private volatile Map<Long, List<TopicRoute>> routesByTable = Map.of();
+    private final AtomicLong nextTopicId = new AtomicLong(1);
     private final AtomicLong version = new AtomicLong();
     private final AtomicLong nextTableId = new AtomicLong(1);
 
@@ -110,6 +114,61 @@ public final class Catalog {
             tablesByName.remove(key(old.namespace(), old.name()));
         }
         version.incrementAndGet();
+    }
+
+    /** A route of a topic, as found from its source table. */
+    public record TopicRoute(io.kalamdb.engine.topic.TopicDef topic, io.kalamdb.engine.topic.TopicDef.Route route) {
+    }
+
+    public long allocateTopicId() {
+        return nextTopicId.getAndIncrement();
+    }
+
+    public io.kalamdb.engine.topic.TopicDef topic(String namespace, String name) {
+        return topicsByName.get(key(namespace, name));
+    }
+
+    public io.kalamdb.engine.topic.TopicDef topic(long id) {
+        return topicsById.get(id);
+    }
+
+    public List<io.kalamdb.engine.topic.TopicDef> topics() {
+        List<io.kalamdb.engine.topic.TopicDef> list = new ArrayList<>(topicsById.values());
+        list.sort(Comparator.comparing(io.kalamdb.engine.topic.TopicDef::qualifiedName));
+        return list;
+    }
+
+    /** The routes whose source is this table. */
+    public List<TopicRoute> routes(long tableId) {
+        return routesByTable.getOrDefault(tableId, List.of());
+    }
+
+    public synchronized void putTopic(io.kalamdb.engine.topic.TopicDef topic) {
+        io.kalamdb.engine.topic.TopicDef old = topicsById.put(topic.id(), topic);
+        if (old != null) {
+            topicsByName.remove(key(old.namespace(), old.name()));
+        }
+        topicsByName.put(key(topic.namespace(), topic.name()), topic);
+        nextTopicId.accumulateAndGet(topic.id() + 1, Math::max);
+        rebuildRoutes();
+    }
+
+    public synchronized void removeTopic(long id) {
+        io.kalamdb.engine.topic.TopicDef old = topicsById.remove(id);
+        if (old != null) {
+            topicsByName.remove(key(old.namespace(), old.name()));
+        }
+        rebuildRoutes();
+    }
+
+    private void rebuildRoutes() {
+        Map<Long, List<TopicRoute>> map = new java.util.HashMap<>();
+        for (io.kalamdb.engine.topic.TopicDef t : topicsById.values()) {
+            for (io.kalamdb.engine.topic.TopicDef.Route r : t.routes()) {
+                map.computeIfAbsent(r.tableId(), k -> new ArrayList<>()).add(new TopicRoute(t, r));
+            }
+        }
+        routesByTable = map;
     }
 
     public void putUser(UserRecord user) {

@@ -45,6 +45,9 @@ public interface HotStore extends AutoCloseable {
 
         void delete(Space space, byte[] key);
 
+        /** Deletes keys in [{@code from}, {@code to}). */
+        void deleteRange(Space space, byte[] from, byte[] to);
+
         @Override
         void close();
     }

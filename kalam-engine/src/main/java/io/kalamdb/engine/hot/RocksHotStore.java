@@ -187,6 +187,15 @@ public final class RocksHotStore implements HotStore {
         }
 
         @Override
+        public void deleteRange(Space space, byte[] from, byte[] to) {
+            try {
+                batch.deleteRange(bySpace.get(space), from, to);
+            } catch (RocksDBException e) {
+                throw KalamException.internal("batch delete range failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
         public void close() {
             batch.close();
         }

@@ -7,7 +7,11 @@ public enum Space {
     /** Latest version of each row, keyed table | partition | primary key. */
     ROWS("rows"),
     /** Row keys by {@code _seq}, keyed table | partition | seq: ordered history for last_rows and resume. */
-    SEQ_INDEX("seq_index");
+    SEQ_INDEX("seq_index"),
+    /** Topic messages, keyed topic | partition | offset. */
+    TOPIC_MESSAGES("topic_messages"),
+    /** Committed consumer-group offsets, keyed topic | group | partition. */
+    TOPIC_OFFSETS("topic_offsets");
 
     private final String familyName;
 

@@ -80,6 +80,13 @@ public final class Authorizer {
             }
             case Stmt.Subscribe sub -> checkRead(sub.table(), s);
             case Stmt.KillLiveQuery ignored -> requireAdmin(s, "KILL LIVE QUERY");
+            case Stmt.CreateTopic ignored -> requireAdmin(s, "topic management");
+            case Stmt.DropTopic ignored -> requireAdmin(s, "topic management");
+            case Stmt.ClearTopic ignored -> requireAdmin(s, "topic management");
+            case Stmt.AddTopicSource ignored -> requireAdmin(s, "topic management");
+            case Stmt.DropTopicSource ignored -> requireAdmin(s, "topic management");
+            case Stmt.Consume ignored -> requireConsumer(s);
+            case Stmt.Ack ignored -> requireConsumer(s);
             case Stmt.ShowNamespaces ignored -> { }
             case Stmt.ShowTables ignored -> { }
             case Stmt.DescribeTable ignored -> { }
@@ -164,6 +171,13 @@ public final class Authorizer {
 
     private static AccessLevel level(TableDef t) {
         return t.accessLevel() == null ? AccessLevel.PRIVATE : t.accessLevel();
+    }
+
+    /** CONSUME and ACK: service, dba or system. */
+    public static void requireConsumer(Session s) {
+        if (s.role() == Role.USER) {
+            throw KalamException.permissionDenied("Only service, dba, or system roles can consume from topics");
+        }
     }
 
     private static void requireAdmin(Session s, String what) {

@@ -70,7 +70,16 @@ public final class KalamParser {
                 yield new Stmt.UseNamespace(ns);
             }
             case "EXECUTE" -> executeAs(c, params, defaultNamespace);
+            case "CLEAR" -> {
+                c.next();
+                c.expectWord("TOPIC");
+                String topic = TopicStatements.topicName(c);
+                c.expectEnd();
+                yield new Stmt.ClearTopic(topic);
+            }
             case "SUBSCRIBE" -> subscribe(c, params, defaultNamespace);
+            case "CONSUME" -> TopicStatements.consume(c);
+            case "ACK" -> TopicStatements.ack(c);
             case "KILL" -> {
                 c.next();
                 c.expectWord("LIVE");
@@ -171,6 +180,9 @@ public final class KalamParser {
 
     private static Stmt create(TokenCursor c, String defaultNamespace) {
         c.expectWord("CREATE");
+        if (c.acceptWord("TOPIC")) {
+            return TopicStatements.createTopic(c);
+        }
         if (c.acceptWord("NAMESPACE") || c.acceptWord("SCHEMA")) {
             boolean ifNotExists = c.acceptWords("IF", "NOT", "EXISTS");
             String name = c.identifier("namespace name");
@@ -434,6 +446,9 @@ public final class KalamParser {
 
     private static Stmt alter(TokenCursor c, String defaultNamespace) {
         c.expectWord("ALTER");
+        if (c.acceptWord("TOPIC")) {
+            return TopicStatements.alterTopic(c, defaultNamespace);
+        }
         if (c.acceptWord("NAMESPACE")) {
             String name = c.identifier("namespace name");
             c.expectWord("SET");
@@ -518,6 +533,12 @@ public final class KalamParser {
 
     private static Stmt drop(TokenCursor c, String defaultNamespace) {
         c.expectWord("DROP");
+        if (c.acceptWord("TOPIC")) {
+            boolean ifExists = c.acceptWords("IF", "EXISTS");
+            String topic = TopicStatements.topicName(c);
+            c.expectEnd();
+            return new Stmt.DropTopic(topic, ifExists);
+        }
         if (c.acceptWord("NAMESPACE") || c.acceptWord("SCHEMA")) {
             boolean ifExists = c.acceptWords("IF", "EXISTS");
             String name = c.identifier("namespace name");

@@ -37,11 +37,12 @@ public final class SqlExecutor {
     private final io.kalamdb.engine.live.LiveQueryRegistry live;
     private final DmlPlanner dml;
     private final DdlExecutor ddl;
+    private final TopicExecutor topicExecutor;
     private final HotStore store;
     private final DirectPlanCache directPlans;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log, Authorizer authorizer,
-                       QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, HotStore store) {
+                       QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
         this.config = requireNonNull(config, "config is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.log = requireNonNull(log, "log is null");
@@ -50,6 +51,7 @@ public final class SqlExecutor {
         this.live = requireNonNull(live, "live is null");
         this.dml = requireNonNull(dml, "dml is null");
         this.ddl = requireNonNull(ddl, "ddl is null");
+        this.topicExecutor = requireNonNull(topicExecutor, "topicExecutor is null");
         this.store = requireNonNull(store, "store is null");
         this.directPlans = new DirectPlanCache(catalog);
     }
@@ -228,6 +230,13 @@ public final class SqlExecutor {
             case Stmt.Delete del -> write(dml.delete(del, scope, ns), tx, who, "Deleted", del.table());
             case Stmt.ExecuteAs ea -> runOne(ea.inner(), authorizer.impersonate(ea.userId(), session), ns, tx);
             case Stmt.Subscribe sub -> subscribeInfo(sub, who);
+            case Stmt.CreateTopic t -> topicExecutor.execute(t, who);
+            case Stmt.DropTopic t -> topicExecutor.execute(t, who);
+            case Stmt.ClearTopic t -> topicExecutor.execute(t, who);
+            case Stmt.AddTopicSource t -> topicExecutor.execute(t, who);
+            case Stmt.DropTopicSource t -> topicExecutor.execute(t, who);
+            case Stmt.Consume t -> topicExecutor.execute(t, who);
+            case Stmt.Ack t -> topicExecutor.execute(t, who);
             case Stmt.KillLiveQuery kill -> {
                 io.kalamdb.engine.live.Subscription target = live.find(kill.liveId());
                 if (target == null) {

@@ -91,6 +91,29 @@ public sealed interface Stmt {
     record KillLiveQuery(String liveId) implements Stmt {
     }
 
+    record CreateTopic(String topic, int partitions) implements Stmt {
+    }
+
+    record DropTopic(String topic, boolean ifExists) implements Stmt {
+    }
+
+    record ClearTopic(String topic) implements Stmt {
+    }
+
+    record AddTopicSource(String topic, TableRef table, io.kalamdb.engine.topic.TopicDef.Op op, String where,
+                          io.kalamdb.engine.topic.TopicDef.PayloadMode payload) implements Stmt {
+    }
+
+    record DropTopicSource(String topic, TableRef table, io.kalamdb.engine.topic.TopicDef.Op op) implements Stmt {
+    }
+
+    record Consume(String topic, String group, Integer partition, io.kalamdb.engine.topic.ConsumeRequest.Start start,
+                   long startOffset, int limit) implements Stmt {
+    }
+
+    record Ack(String topic, String group, int partition, long offset) implements Stmt {
+    }
+
     record Begin() implements Stmt {
     }
 

@@ -33,11 +33,17 @@ public final class Applier {
     private final HotStore store;
     private final Catalog catalog;
     private final Object commitLock = new Object();
+    private final io.kalamdb.engine.topic.TopicPublisher publisher;
     private volatile long lastSeq;
 
     public Applier(HotStore store, Catalog catalog) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.publisher = new io.kalamdb.engine.topic.TopicPublisher(catalog, store);
+    }
+
+    public io.kalamdb.engine.topic.TopicPublisher publisher() {
+        return publisher;
     }
 
     /**
@@ -68,6 +74,10 @@ public final class Applier {
             case Command.PutTable put -> applyPutTable(put, index);
             case Command.DropTable drop -> applyDropTable(drop, index);
             case Command.PutUser put -> applyPutUser(put, index);
+            case Command.PutTopic put -> applyPutTopic(put, index);
+            case Command.DropTopic drop -> applyDropTopic(drop, index);
+            case Command.TrimTopic trim -> applyTrimTopic(trim, index);
+            case Command.CommitOffset commit -> applyCommitOffset(commit, index);
         };
     }
 
@@ -146,13 +156,23 @@ public final class Applier {
                     }
                 }
             }
-            putIndex(batch, index);
-            synchronized (commitLock) {
-                store.write(batch);
-                lastSeq = Math.max(lastSeq, seq - 1);
+            java.util.Set<Long> topics = new java.util.HashSet<>();
+            try {
+                for (ChangeEvent e : events) {
+                    publisher.publish(e, batch, topics);
+                }
+                putIndex(batch, index);
+                synchronized (commitLock) {
+                    store.write(batch);
+                    lastSeq = Math.max(lastSeq, seq - 1);
+                }
+            } catch (RuntimeException e) {
+                publisher.rollback();
+                throw e;
             }
+            publisher.commit();
+            return new ApplyResult(inserted, updated, deleted, events, topics);
         }
-        return new ApplyResult(inserted, updated, deleted, events);
     }
 
     private static final byte[] TOMBSTONE = new byte[0];
@@ -271,6 +291,73 @@ public final class Applier {
             store.write(batch);
         }
         catalog.putUser(put.user());
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyPutTopic(Command.PutTopic put, long index) {
+        var t = put.topic();
+        if (put.create() && catalog.topic(t.namespace(), t.name()) != null) {
+            throw KalamException.execution("Topic '" + t.qualifiedName() + "' already exists");
+        }
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t));
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        catalog.putTopic(t);
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyDropTopic(Command.DropTopic drop, long index) {
+        var t = catalog.topic(drop.topicId());
+        if (t == null) {
+            return ApplyResult.EMPTY;
+        }
+        byte[] prefix = io.kalamdb.engine.topic.TopicKeys.topicPrefix(t.id());
+        byte[] end = io.kalamdb.engine.hot.KeyCodec.prefixUpperBound(prefix);
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.deleteRange(Space.TOPIC_MESSAGES, prefix, end);
+            batch.deleteRange(Space.TOPIC_OFFSETS, prefix, end);
+            batch.delete(Space.META, CatalogKeys.topic(t.id()));
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        catalog.removeTopic(t.id());
+        publisher.forget(t.id());
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyTrimTopic(Command.TrimTopic trim, long index) {
+        var t = catalog.topic(trim.topicId());
+        if (t == null) {
+            return ApplyResult.EMPTY;
+        }
+        try (HotStore.Batch batch = store.newBatch()) {
+            byte[] from = io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), 0);
+            long before = Math.min(trim.beforeOffset(), publisher.nextOffset(t.id(), trim.partition()));
+            batch.deleteRange(Space.TOPIC_MESSAGES, from,
+                    io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), before));
+            putIndex(batch, index);
+            store.write(batch);
+        }
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyCommitOffset(Command.CommitOffset c, long index) {
+        if (catalog.topic(c.topicId()) == null) {
+            throw KalamException.execution("topic was dropped [topic_id=" + c.topicId() + "]");
+        }
+        byte[] key = io.kalamdb.engine.topic.TopicKeys.committed(c.topicId(), c.group(), c.partition());
+        byte[] current = store.get(Space.TOPIC_OFFSETS, key);
+        if (current != null && ByteBuffer.wrap(current).getLong() >= c.offset()) {
+            return ApplyResult.EMPTY;
+        }
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.put(Space.TOPIC_OFFSETS, key, ByteBuffer.allocate(16).putLong(c.offset())
+                    .putLong(c.updatedAtMicros()).array());
+            putIndex(batch, index);
+            store.write(batch);
+        }
         return ApplyResult.EMPTY;
     }
 

@@ -8,6 +8,7 @@ public final class CatalogKeys {
     public static final String NAMESPACE_PREFIX = "ns/";
     public static final String TABLE_PREFIX = "table/";
     public static final String USER_PREFIX = "user/";
+    public static final String TOPIC_PREFIX = "topic/";
 
     private CatalogKeys() {
     }
@@ -18,6 +19,10 @@ public final class CatalogKeys {
 
     public static byte[] table(long id) {
         return (TABLE_PREFIX + String.format(Locale.ROOT, "%016x", id)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] topic(long id) {
+        return (TOPIC_PREFIX + String.format(Locale.ROOT, "%016x", id)).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] user(String id) {

@@ -21,7 +21,11 @@ import java.util.List;
     @JsonSubTypes.Type(value = Command.DropNamespace.class, name = "drop_namespace"),
     @JsonSubTypes.Type(value = Command.PutTable.class, name = "put_table"),
     @JsonSubTypes.Type(value = Command.DropTable.class, name = "drop_table"),
-    @JsonSubTypes.Type(value = Command.PutUser.class, name = "put_user")
+    @JsonSubTypes.Type(value = Command.PutUser.class, name = "put_user"),
+    @JsonSubTypes.Type(value = Command.PutTopic.class, name = "put_topic"),
+    @JsonSubTypes.Type(value = Command.DropTopic.class, name = "drop_topic"),
+    @JsonSubTypes.Type(value = Command.TrimTopic.class, name = "trim_topic"),
+    @JsonSubTypes.Type(value = Command.CommitOffset.class, name = "commit_offset")
 })
 public sealed interface Command {
 
@@ -55,6 +59,26 @@ public sealed interface Command {
     }
 
     record DropTable(long tableId) implements Command {
+    }
+
+    /** Creates a topic ({@code create}: fails if the name exists) or replaces it (routes). */
+    record PutTopic(io.kalamdb.engine.topic.TopicDef topic, boolean create) implements Command {
+    }
+
+    /** Drops a topic with its messages and committed offsets. */
+    record DropTopic(long topicId) implements Command {
+    }
+
+    /**
+     * Deletes a partition's messages with offsets below {@code beforeOffset} (retention, CLEAR TOPIC with
+     * {@code Long.MAX_VALUE}); offsets of later messages never change.
+     */
+    record TrimTopic(long topicId, int partition, long beforeOffset) implements Command {
+    }
+
+    /** Commits a consumer group's offset of one partition; never moves it backwards. */
+    record CommitOffset(long topicId, String group, int partition, long offset, long updatedAtMicros)
+            implements Command {
     }
 
     /** Creates a user ({@code create}: fails if the id exists) or replaces it (ALTER, soft DROP, login state). */

@@ -32,18 +32,20 @@ public final class LocalWriteLog implements WriteLog {
     private final SnowflakeGenerator seqs;
     private final boolean sync;
     private final ChangeListener listener;
+    private final java.util.function.Consumer<java.util.Set<Long>> topicsAppended;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
     private long index;
 
     public LocalWriteLog(HotStore store, Applier applier, SnowflakeGenerator seqs, boolean sync,
-                         ChangeListener listener) {
+                         ChangeListener listener, java.util.function.Consumer<java.util.Set<Long>> topicsAppended) {
         this.store = requireNonNull(store, "store is null");
         this.applier = requireNonNull(applier, "applier is null");
         this.seqs = requireNonNull(seqs, "seqs is null");
         this.sync = sync;
         this.listener = requireNonNull(listener, "listener is null");
+        this.topicsAppended = requireNonNull(topicsAppended, "topicsAppended is null");
         this.index = applier.appliedIndex();
         this.writer = new Thread(this::run, "kalam-writer");
         this.writer.setDaemon(true);
@@ -79,15 +81,25 @@ public final class LocalWriteLog implements WriteLog {
                     store.sync();
                 }
                 List<ChangeEvent> events = new ArrayList<>();
+                java.util.Set<Long> topics = new java.util.HashSet<>();
                 for (int i = 0; i < group.size(); i++) {
                     ApplyResult r = results.get(i);
                     if (r != null) {
                         events.addAll(r.events());
-                        group.get(i).future.complete(r);
+                        topics.addAll(r.topics());
                     }
                 }
                 if (!events.isEmpty()) {
                     publish(events);
+                }
+                for (int i = 0; i < group.size(); i++) {
+                    ApplyResult r = results.get(i);
+                    if (r != null) {
+                        group.get(i).future.complete(r);
+                    }
+                }
+                if (!topics.isEmpty()) {
+                    topicsAppended.accept(topics);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,0 +1,139 @@
+package io.kalamdb.engine.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.hot.HotStore;
+import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.RowCodec;
+import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.topic.TopicDef;
+import io.kalamdb.engine.topic.TopicKeys;
+import io.kalamdb.engine.topic.TopicMessage;
+import io.kalamdb.engine.util.SnowflakeGenerator;
+import io.kalamdb.engine.write.Command;
+import io.kalamdb.engine.write.RowOp;
+import io.kalamdb.engine.write.WriteLog;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background upkeep through the write log: evicts STREAM rows past their TTL and trims topic partitions past
+ * their retention (age every run, size every tenth run).
+ */
+public final class Housekeeper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
+    private static final int OPS_PER_COMMAND = 500;
+
+    private final Catalog catalog;
+    private final HotStore store;
+    private final WriteLog log;
+    private final ScheduledExecutorService timer;
+    private long runs;
+
+    public Housekeeper(Catalog catalog, HotStore store, WriteLog log, long intervalMs) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.store = requireNonNull(store, "store is null");
+        this.log = requireNonNull(log, "log is null");
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kalam-housekeeper");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::runOnce, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** One pass; public for tests and admin triggers. */
+    public void runOnce() {
+        try {
+            for (TableDef t : catalog.tables()) {
+                if (t.type() == TableType.STREAM && t.ttlSeconds() != null) {
+                    evict(t);
+                }
+            }
+            for (TopicDef t : catalog.topics()) {
+                for (int p = 0; p < t.partitions(); p++) {
+                    retain(t, p, runs % 10 == 0);
+                }
+            }
+            runs++;
+        } catch (RuntimeException e) {
+            LOG.warn("housekeeping pass failed", e);
+        }
+    }
+
+    private void evict(TableDef t) {
+        long cutoffMs = System.currentTimeMillis() - t.ttlSeconds() * 1000;
+        List<RowOp> ops = new ArrayList<>();
+        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(t.id()), false)) {
+            while (c.next()) {
+                if (SnowflakeGenerator.timestampMs(RowCodec.seqOf(c.value())) >= cutoffMs) {
+                    continue;
+                }
+                byte[] key = c.key();
+                String partition = KeyCodec.partitionOf(key);
+                int pkStart = 8 + partition.getBytes(StandardCharsets.UTF_8).length + 1;
+                byte[] pk = java.util.Arrays.copyOfRange(key, pkStart, key.length);
+                ops.add(new RowOp(RowOp.Kind.HARD_DELETE, t.id(), partition, pk, null, null));
+                if (ops.size() == OPS_PER_COMMAND) {
+                    log.append(new Command.Rows(ops)).join();
+                    ops = new ArrayList<>();
+                }
+            }
+        }
+        if (!ops.isEmpty()) {
+            log.append(new Command.Rows(ops)).join();
+        }
+    }
+
+    private void retain(TopicDef t, int partition, boolean checkSize) {
+        long cutoffMs = System.currentTimeMillis() - t.retentionSeconds() * 1000;
+        long trimBefore = -1;
+        try (HotStore.Cursor c = store.scan(Space.TOPIC_MESSAGES, TopicKeys.partitionPrefix(t.id(), partition),
+                false)) {
+            while (c.next()) {
+                long offset = TopicKeys.offsetOf(c.key());
+                if (TopicMessage.decode(t.qualifiedName(), partition, offset, c.value()).timestampMs() >= cutoffMs) {
+                    break;
+                }
+                trimBefore = offset + 1;
+            }
+        }
+        if (checkSize) {
+            long bytes = 0;
+            try (HotStore.Cursor c = store.scan(Space.TOPIC_MESSAGES, TopicKeys.partitionPrefix(t.id(), partition),
+                    true)) {
+                while (c.next()) {
+                    bytes += c.key().length + c.value().length;
+                    if (bytes > t.retentionMaxBytes()) {
+                        trimBefore = Math.max(trimBefore, TopicKeys.offsetOf(c.key()) + 1);
+                        break;
+                    }
+                }
+            }
+        }
+        if (trimBefore > 0) {
+            log.append(new Command.TrimTopic(t.id(), partition, trimBefore)).join();
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.kalamdb.engine.topic;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * A topic: a durable partitioned log fed by routes from tables. Retention removes messages older than
+ * {@code retentionSeconds} or beyond {@code retentionMaxBytes} per partition.
+ */
+public record TopicDef(long id, String namespace, String name, int partitions, long retentionSeconds,
+                       long retentionMaxBytes, List<Route> routes, long createdAtMicros, long updatedAtMicros) {
+
+    public static final long DEFAULT_RETENTION_SECONDS = 7L * 24 * 3600;
+    public static final long DEFAULT_RETENTION_BYTES = 1L << 30;
+
+    public TopicDef {
+        requireNonNull(namespace, "namespace is null");
+        requireNonNull(name, "name is null");
+        routes = List.copyOf(routes);
+    }
+
+    public String qualifiedName() {
+        return namespace + "." + name;
+    }
+
+    public TopicDef withRoutes(List<Route> newRoutes, long now) {
+        return new TopicDef(id, namespace, name, partitions, retentionSeconds, retentionMaxBytes, newRoutes,
+                createdAtMicros, now);
+    }
+
+    /** A table-to-topic route: changes of one kind ({@code op}) that match {@code where} become messages. */
+    public record Route(long tableId, String table, Op op, String where, PayloadMode payload) {
+    }
+
+    /** The change kind a route listens to; also the {@code op} of a message. */
+    public enum Op {
+        INSERT("Insert"), UPDATE("Update"), DELETE("Delete");
+
+        private final String wireName;
+
+        Op(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** What a message payload carries (PROTOCOL deviation 4). */
+    public enum PayloadMode { KEY, FULL, DIFF }
+}

@@ -1,0 +1,196 @@
+package io.kalamdb.engine.topic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.ColumnDef;
+import io.kalamdb.engine.catalog.KalamType;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.hot.HotStore;
+import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.hot.StoredRow;
+import io.kalamdb.engine.live.RowFilter;
+import io.kalamdb.engine.sql.CalciteSql;
+import io.kalamdb.engine.util.Json;
+import io.kalamdb.engine.util.RowJson;
+import io.kalamdb.engine.util.SnowflakeGenerator;
+import io.kalamdb.engine.write.ChangeEvent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Change data capture: turns a committed row change into messages of the topics routed from its table,
+ * written into the same batch as the change. Offsets are gap-free per partition: they are reserved while
+ * a command applies and kept only if its batch is written. Used by the applier only (one thread).
+ */
+public final class TopicPublisher {
+    private final Catalog catalog;
+    private final HotStore store;
+    private final Map<String, Long> next = new ConcurrentHashMap<>();
+    private final Map<String, Long> pending = new HashMap<>();
+    private final Map<String, RowFilter> filters = new ConcurrentHashMap<>();
+
+    public TopicPublisher(Catalog catalog, HotStore store) {
+        this.catalog = catalog;
+        this.store = store;
+    }
+
+    private static String slot(long topicId, int partition) {
+        return topicId + "/" + partition;
+    }
+
+    /** The offset the next message of a partition gets (0 for an empty partition). */
+    public long nextOffset(long topicId, int partition) {
+        String k = slot(topicId, partition);
+        Long p = pending.get(k);
+        if (p != null) {
+            return p;
+        }
+        return next.computeIfAbsent(k, x -> {
+            try (HotStore.Cursor c = store.scan(Space.TOPIC_MESSAGES, TopicKeys.partitionPrefix(topicId, partition),
+                    true)) {
+                return c.next() ? TopicKeys.offsetOf(c.key()) + 1 : 0L;
+            }
+        });
+    }
+
+    /** The offset the next message would get, as committed (for LATEST and end-of-log checks). */
+    public long endOffset(long topicId, int partition) {
+        return nextOffset(topicId, partition);
+    }
+
+    /** Appends the messages of one change to {@code batch}; returns the topics that got messages. */
+    public void publish(ChangeEvent e, HotStore.Batch batch, Set<Long> touched) {
+        List<Catalog.TopicRoute> routes = catalog.routes(e.table().id());
+        if (routes.isEmpty()) {
+            return;
+        }
+        for (Catalog.TopicRoute tr : routes) {
+            TopicDef.Route route = tr.route();
+            if (!matchesOp(route.op(), e.type())) {
+                continue;
+            }
+            StoredRow row = e.type() == ChangeEvent.Type.DELETE ? (e.newRow() != null ? e.newRow() : e.oldRow())
+                    : e.newRow();
+            if (route.where() != null && !filter(tr, e).test(e.type() == ChangeEvent.Type.DELETE ? e.oldRow() : row)) {
+                continue;
+            }
+            TableDef t = e.table();
+            int pkIndex = t.primaryKeyIndex();
+            Object pkValue = pkIndex < 0 ? null : row.values()[pkIndex];
+            String key = pkValue == null ? null : pkValue.toString();
+            byte[] payload = payload(t, route.payload(), e, row);
+            TopicDef topic = tr.topic();
+            int partition = Math.floorMod(key != null ? key.hashCode()
+                    : new String(payload, StandardCharsets.UTF_8).hashCode(), topic.partitions());
+            long offset = nextOffset(topic.id(), partition);
+            TopicMessage m = new TopicMessage(topic.qualifiedName(), partition, offset, key, payload,
+                    SnowflakeGenerator.timestampMs(e.seq()), t.type().isPerUser() ? e.partition() : null,
+                    TopicDef.Op.valueOf(e.type().name()));
+            batch.put(Space.TOPIC_MESSAGES, TopicKeys.message(topic.id(), partition, offset), m.encodeValue());
+            pending.put(slot(topic.id(), partition), offset + 1);
+            touched.add(topic.id());
+        }
+    }
+
+    /** Keeps the offsets reserved since the last call (the batch was written). */
+    public void commit() {
+        next.putAll(pending);
+        pending.clear();
+    }
+
+    /** Forgets the offsets reserved since the last call (the command failed). */
+    public void rollback() {
+        pending.clear();
+    }
+
+    /** Forgets a dropped topic's counters. */
+    public void forget(long topicId) {
+        next.keySet().removeIf(k -> k.startsWith(topicId + "/"));
+        filters.keySet().removeIf(k -> k.startsWith(topicId + "/"));
+    }
+
+    private static boolean matchesOp(TopicDef.Op op, ChangeEvent.Type type) {
+        return op.name().equals(type.name());
+    }
+
+    private RowFilter filter(Catalog.TopicRoute tr, ChangeEvent e) {
+        String k = tr.topic().id() + "/" + tr.route().tableId() + "/" + tr.route().op() + "/" + e.partition() + "/"
+                + e.table().schemaVersion();
+        return filters.computeIfAbsent(k, x -> {
+            var node = CalciteSql.parseExpression(CalciteSql.prepare(tr.route().where(), List.of()).sql());
+            return RowFilter.compile(node, e.table(), e.partition());
+        });
+    }
+
+    private static byte[] payload(TableDef t, TopicDef.PayloadMode mode, ChangeEvent e, StoredRow row) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+                g.writeStartObject();
+                ColumnDef pk = t.primaryKey();
+                switch (mode) {
+                    case KEY -> {
+                        if (pk != null) {
+                            g.writeFieldName(pk.name());
+                            RowJson.writeValue(g, pk.type(), row.values()[t.primaryKeyIndex()]);
+                        }
+                    }
+                    case FULL -> {
+                        writeRow(g, t, row);
+                        g.writeStringField("_table", t.qualifiedName());
+                    }
+                    case DIFF -> {
+                        if (e.type() == ChangeEvent.Type.UPDATE && pk != null) {
+                            g.writeFieldName(pk.name());
+                            RowJson.writeValue(g, pk.type(), row.values()[t.primaryKeyIndex()]);
+                            g.writeStringField("_seq", Long.toString(row.seq()));
+                            g.writeObjectFieldStart("changes");
+                            for (int i = 0; i < t.columns().size(); i++) {
+                                Object before = e.oldRow().values()[i];
+                                Object after = row.values()[i];
+                                if (!Objects.deepEquals(before, after)) {
+                                    ColumnDef c = t.columns().get(i);
+                                    g.writeObjectFieldStart(c.name());
+                                    g.writeFieldName("old");
+                                    RowJson.writeValue(g, c.type(), before);
+                                    g.writeFieldName("new");
+                                    RowJson.writeValue(g, c.type(), after);
+                                    g.writeEndObject();
+                                }
+                            }
+                            g.writeEndObject();
+                        } else {
+                            writeRow(g, t, row);
+                        }
+                        g.writeStringField("_table", t.qualifiedName());
+                    }
+                }
+                g.writeEndObject();
+            }
+            return out.toByteArray();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void writeRow(JsonGenerator g, TableDef t, StoredRow row) throws IOException {
+        for (int i = 0; i < t.columns().size(); i++) {
+            ColumnDef c = t.columns().get(i);
+            g.writeFieldName(c.name());
+            RowJson.writeValue(g, c.type(), row.values()[i]);
+        }
+        g.writeFieldName(TableDef.SEQ);
+        RowJson.writeValue(g, KalamType.BIGINT, row.seq());
+        g.writeBooleanField(TableDef.DELETED, row.deleted());
+    }
+}
