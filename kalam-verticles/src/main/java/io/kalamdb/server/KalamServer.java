@@ -1,0 +1,184 @@
+package io.kalamdb.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.KalamEngine;
+import io.kalamdb.server.bus.BusCodecs;
+import io.kalamdb.server.engine.EngineOperations;
+import io.kalamdb.server.engine.EngineVerticle;
+import io.kalamdb.server.http.HttpApiVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+
+import java.net.BindException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server: the engine, a Vert.x instance, the engine worker verticles and the HTTP verticles.
+ * {@link #start} is what {@code main} runs, and what integration tests run in-process on port 0.
+ * Stopping closes Vert.x first (no new requests, verticles undeployed), then the engine.
+ */
+public final class KalamServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KalamServer.class);
+    private static final String ENGINE_POOL = "kalam-engine";
+    private static final long CLOSE_TIMEOUT_SECONDS = 60;
+    /** Engine calls may legitimately run long (a flush, a big batch); warn about blocked workers only after this. */
+    private static final long MAX_ENGINE_CALL_MINUTES = 5;
+
+    private final Vertx vertx;
+    private final KalamEngine engine;
+    private final ServerConfig config;
+    private final int actualPort;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private KalamServer(Vertx vertx, KalamEngine engine, ServerConfig config, int actualPort) {
+        this.vertx = requireNonNull(vertx, "vertx is null");
+        this.engine = requireNonNull(engine, "engine is null");
+        this.config = requireNonNull(config, "config is null");
+        this.actualPort = actualPort;
+    }
+
+    /**
+     * Starts a server on a thread of its own: checks the data directory and port, opens the engine, deploys the
+     * verticles and listens. The future (bound to no Vert.x context, so it may be awaited from any plain thread)
+     * completes once the server is ready, or fails with a {@link StartupException} naming the path, port or key
+     * at fault; then nothing is left open.
+     */
+    public static Future<KalamServer> start(ServerConfig config) {
+        requireNonNull(config, "config is null");
+        Promise<KalamServer> ready = Promise.promise();
+        Thread starter = new Thread(() -> {
+            try {
+                ready.complete(startHere(config));
+            } catch (RuntimeException | Error e) {
+                ready.fail(e);
+            }
+        }, "kalamdb-start");
+        starter.start();
+        return ready.future();
+    }
+
+    private static KalamServer startHere(ServerConfig config) {
+        StartupChecks.dataDirectoryWritable(config.dataDir());
+        StartupChecks.portFree(config.host(), config.port());
+        LOG.info("configuration in effect: {}", config.describe());
+        KalamEngine engine;
+        try {
+            engine = KalamEngine.open(config.engineConfig());
+        } catch (RuntimeException e) {
+            throw new StartupException("cannot open the database [path=" + config.dataDir().toAbsolutePath()
+                    + "]: " + e.getMessage(), e);
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            BusCodecs.register(vertx.eventBus());
+            AtomicInteger boundPort = new AtomicInteger();
+            await(deploy(vertx, engine, config, boundPort));
+            return new KalamServer(vertx, engine, config, boundPort.get());
+        } catch (RuntimeException e) {
+            closeQuietly(vertx);
+            engine.close();
+            throw asStartupFailure(e);
+        }
+    }
+
+    private static Future<?> deploy(Vertx vertx, KalamEngine engine, ServerConfig config, AtomicInteger boundPort) {
+        int workers = config.engineWorkers();
+        DeploymentOptions engineOptions = new DeploymentOptions()
+                .setThreadingModel(ThreadingModel.WORKER)
+                .setInstances(workers)
+                .setWorkerPoolName(ENGINE_POOL)
+                .setWorkerPoolSize(workers)
+                .setMaxWorkerExecuteTime(MAX_ENGINE_CALL_MINUTES)
+                .setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES);
+        DeploymentOptions httpOptions = new DeploymentOptions()
+                .setInstances(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        return vertx.deployVerticle(() -> new EngineVerticle(EngineOperations.of(engine)), engineOptions)
+                .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set), httpOptions)
+                        .recover(e -> Future.failedFuture(listenFailure(e, config))));
+    }
+
+    public int actualPort() {
+        return actualPort;
+    }
+
+    public String host() {
+        return config.host();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** {@code http://HOST:PORT} with the bound port (IPv6 hosts in brackets). */
+    public String baseUrl() {
+        String host = config.host();
+        boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+        return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + actualPort;
+    }
+
+    /**
+     * Stops accepting work, closes Vert.x (verticles undeploy), then closes the engine. Blocking: call it from a
+     * plain thread (a shutdown hook, a test), never from an event loop.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("shutting down");
+        closeQuietly(vertx);
+        engine.close();
+        LOG.info("stopped");
+    }
+
+    /** Closes Vert.x from a plain thread (its future then completes here, not on a closed event loop). */
+    private static void closeQuietly(Vertx vertx) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Vert.x did not close cleanly", e);
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Throwable listenFailure(Throwable failure, ServerConfig config) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return StartupChecks.portInUse(config.host(), config.port());
+            }
+        }
+        return new StartupException("cannot start the HTTP server [host=" + config.host() + ", port="
+                + config.port() + "]: " + failure, failure);
+    }
+
+    private static StartupException asStartupFailure(Throwable failure) {
+        if (failure instanceof StartupException startup) {
+            return startup;
+        }
+        LOG.error("start-up failed", failure);
+        return new StartupException("KalamDB failed to start: " + failure, failure);
+    }
+}

@@ -1,0 +1,322 @@
+package io.kalamdb.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.EngineConfig;
+import io.kalamdb.engine.config.ConfigKey;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The server's settings: an optional {@code server.toml} flattened to dotted keys, then the {@code KALAMDB_*}
+ * environment overrides; unknown keys and bad values fail start-up with a message naming the key.
+ *
+ * <p>The known keys are the server's ({@link #KEYS}) plus the engine's ({@link EngineConfig#KEYS}); the engine
+ * part is parsed here too, so that every bad value is reported before anything opens.
+ */
+public final class ServerConfig {
+    /**
+     * The JWT secret used when none is configured. Good enough on a loopback bind (only local clients can
+     * reach the server); on any other bind the server refuses to start with it.
+     */
+    public static final String DEV_JWT_SECRET = "kalamdb-dev-only-jwt-secret-change-me-in-production";
+
+    public static final ConfigKey<String> HOST = ConfigKey.string("server.host", "127.0.0.1",
+            "Interface the HTTP server binds (env KALAMDB_SERVER_HOST); 0.0.0.0 = all interfaces.");
+    public static final ConfigKey<Integer> PORT = ConfigKey.integer("server.port", 8080, 0, 65535,
+            "HTTP, WebSocket and Admin UI port (env KALAMDB_SERVER_PORT); 0 = pick a free port.");
+    /**
+     * 32 by default although the machine may have 2 cores: engine calls mostly wait (group commit, fsync,
+     * RocksDB reads), so more concurrent statements than cores keep the write log's batches full.
+     */
+    public static final ConfigKey<Integer> ENGINE_WORKERS = ConfigKey.integer("server.engine_workers", 32, 1, 1024,
+            "Number of EngineVerticle worker instances (and worker threads): statements run concurrently.");
+    public static final ConfigKey<String> JWT_SECRET = ConfigKey.string("auth.jwt_secret", DEV_JWT_SECRET,
+            "HS256 secret of access and refresh tokens (env KALAMDB_JWT_SECRET); at least 32 characters and not "
+                    + "the default when server.host is not loopback.");
+    public static final ConfigKey<Integer> JWT_EXPIRY_HOURS = ConfigKey.integer("auth.jwt_expiry_hours", 24, 1,
+            87_600, "Lifetime of an access token in hours (env KALAMDB_JWT_EXPIRY_HOURS); refresh tokens live 7x.");
+    public static final ConfigKey<String> LOG_LEVEL = ConfigKey.string("logging.level", "info",
+            "Log level: trace, debug, info, warn, error or off (env KALAMDB_LOG_LEVEL).");
+    public static final ConfigKey<Integer> MAX_REQUEST_BODY_SIZE = ConfigKey.integer(
+            "security.max_request_body_size", 10_485_760, 1, Integer.MAX_VALUE,
+            "Largest accepted HTTP request body in bytes; larger bodies get 413 BODY_TOO_LARGE.");
+    public static final ConfigKey<Integer> GRPC_PORT = ConfigKey.integer("server.grpc_port", 9090, 0, 65535,
+            "gRPC port (env KALAMDB_GRPC_PORT); 0 = pick a free port.");
+    public static final ConfigKey<Integer> FLIGHT_PORT = ConfigKey.integer("flight.port", 8815, 0, 65535,
+            "Arrow Flight port (env KALAMDB_FLIGHT_PORT); 0 = pick a free port.");
+    public static final ConfigKey<Integer> RAFT_PORT = ConfigKey.integer("cluster.raft_port", 9188, 0, 65535,
+            "Raft (Ratis) port of cluster mode (env KALAMDB_RAFT_PORT).");
+    public static final ConfigKey<String> CLUSTER_PEERS = ConfigKey.string("cluster.peers", "",
+            "Comma-separated peers id@host:port of cluster mode (env KALAMDB_CLUSTER_PEERS); empty = single node.");
+
+    /** The server's own keys; {@link #knownKeys()} adds the engine's. */
+    public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, ENGINE_WORKERS, JWT_SECRET, JWT_EXPIRY_HOURS,
+            LOG_LEVEL, MAX_REQUEST_BODY_SIZE, GRPC_PORT, FLIGHT_PORT, RAFT_PORT, CLUSTER_PEERS);
+
+    /** Environment variables and the keys they override, applied after the file. */
+    public static final Map<String, String> ENV_KEYS = envKeys(
+            "KALAMDB_SERVER_HOST", HOST.key(),
+            "KALAMDB_SERVER_PORT", PORT.key(),
+            "KALAMDB_DATA_DIR", EngineConfig.DATA_DIR.key(),
+            "KALAMDB_ROOT_PASSWORD", EngineConfig.ROOT_PASSWORD.key(),
+            "KALAMDB_JWT_SECRET", JWT_SECRET.key(),
+            "KALAMDB_JWT_EXPIRY_HOURS", JWT_EXPIRY_HOURS.key(),
+            "KALAMDB_LOG_LEVEL", LOG_LEVEL.key(),
+            "KALAMDB_NODE_ID", EngineConfig.NODE_ID.key(),
+            "KALAMDB_CLUSTER_PEERS", CLUSTER_PEERS.key(),
+            "KALAMDB_TOPIC_VISIBILITY_TIMEOUT_SECS", "topics.visibility_timeout_secs", // an engine key
+            "KALAMDB_GRPC_PORT", GRPC_PORT.key(),
+            "KALAMDB_FLIGHT_PORT", FLIGHT_PORT.key(),
+            "KALAMDB_RAFT_PORT", RAFT_PORT.key(),
+            "KALAMDB_BCRYPT_COST", EngineConfig.BCRYPT_COST.key(),
+            "KALAMDB_SYNC_WRITES", EngineConfig.SYNC_WRITES.key());
+
+    private static final Set<String> SECRET_KEYS = Set.of(JWT_SECRET.key(), EngineConfig.ROOT_PASSWORD.key());
+    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
+    private static final Set<String> KNOWN_INSECURE_SECRETS = Set.of(DEV_JWT_SECRET, "CHANGE_ME_IN_PRODUCTION");
+    private static final int MIN_REMOTE_SECRET_LENGTH = 32;
+
+    private final Map<String, String> values;
+    private final Path source;
+    private final String host;
+    private final int port;
+    private final int engineWorkers;
+    private final String jwtSecret;
+    private final int jwtExpiryHours;
+    private final String logLevel;
+    private final int maxRequestBodySize;
+    private final int grpcPort;
+    private final int flightPort;
+    private final int raftPort;
+    private final List<String> clusterPeers;
+    private final EngineConfig engineConfig;
+
+    private ServerConfig(Map<String, String> values, Path source, Map<String, String> origins) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+        this.source = source;
+        this.host = read(HOST, origins).trim();
+        this.port = read(PORT, origins);
+        this.engineWorkers = read(ENGINE_WORKERS, origins);
+        this.jwtSecret = read(JWT_SECRET, origins);
+        this.jwtExpiryHours = read(JWT_EXPIRY_HOURS, origins);
+        this.logLevel = read(LOG_LEVEL, origins).trim().toLowerCase(Locale.ROOT);
+        this.maxRequestBodySize = read(MAX_REQUEST_BODY_SIZE, origins);
+        this.grpcPort = read(GRPC_PORT, origins);
+        this.flightPort = read(FLIGHT_PORT, origins);
+        this.raftPort = read(RAFT_PORT, origins);
+        this.clusterPeers = Arrays.stream(read(CLUSTER_PEERS, origins).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        try {
+            this.engineConfig = EngineConfig.from(this.values);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(withOrigin(e.getMessage(), origins));
+        }
+        if (host.isEmpty()) {
+            throw new StartupException("invalid configuration value [key=" + HOST.key() + ", value=]: expected a "
+                    + "host name or IP address" + originOf(HOST.key(), origins));
+        }
+        if (!LOG_LEVELS.contains(logLevel)) {
+            throw new StartupException("invalid configuration value [key=" + LOG_LEVEL.key() + ", value="
+                    + values.get(LOG_LEVEL.key()) + "]: expected one of trace, debug, info, warn, error, off"
+                    + originOf(LOG_LEVEL.key(), origins));
+        }
+        checkJwtSecret(origins);
+    }
+
+    /**
+     * Reads the configuration of a server process.
+     *
+     * @param args the command line: nothing, a {@code server.toml} path, or {@code --config PATH}
+     * @param env  the environment ({@code System.getenv()}); only the {@link #ENV_KEYS} variables are read
+     * @throws StartupException naming the argument, path or key at fault
+     */
+    public static ServerConfig load(String[] args, Map<String, String> env) {
+        requireNonNull(args, "args is null");
+        requireNonNull(env, "env is null");
+        Path file = ServerArgs.configFile(args);
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new HashMap<>();
+        if (file != null) {
+            Map<String, String> fromFile = TomlFlattener.read(file);
+            checkKnown(fromFile.keySet(), "file=" + file.toAbsolutePath());
+            values.putAll(fromFile);
+            fromFile.keySet().forEach(k -> origins.put(k, "file " + file.toAbsolutePath()));
+        }
+        ENV_KEYS.forEach((variable, key) -> {
+            String value = env.get(variable);
+            if (value != null) {
+                values.put(key, value);
+                origins.put(key, "env " + variable);
+            }
+        });
+        return new ServerConfig(values, file, origins);
+    }
+
+    /** A configuration from dotted keys (embedded servers and tests); unknown keys fail as in a file. */
+    public static ServerConfig of(Map<String, String> values) {
+        requireNonNull(values, "values is null");
+        checkKnown(values.keySet(), "source=map");
+        return new ServerConfig(values, null, Map.of());
+    }
+
+    /** Every key a configuration may set: the server's and the engine's. */
+    public static Set<String> knownKeys() {
+        return Stream.concat(KEYS.stream(), EngineConfig.KEYS.stream()).map(ConfigKey::key)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The settings as given (file, then environment), by dotted key; what {@link EngineConfig#from} reads. */
+    public Map<String, String> values() {
+        return values;
+    }
+
+    /** The configuration file read, or null when there was none. */
+    public Path source() {
+        return source;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int engineWorkers() {
+        return engineWorkers;
+    }
+
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    public int jwtExpiryHours() {
+        return jwtExpiryHours;
+    }
+
+    public String logLevel() {
+        return logLevel;
+    }
+
+    public int maxRequestBodySize() {
+        return maxRequestBodySize;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public int flightPort() {
+        return flightPort;
+    }
+
+    public int raftPort() {
+        return raftPort;
+    }
+
+    public List<String> clusterPeers() {
+        return clusterPeers;
+    }
+
+    public Path dataDir() {
+        return engineConfig.dataDir();
+    }
+
+    public EngineConfig engineConfig() {
+        return engineConfig;
+    }
+
+    /** Whether {@link #host()} accepts only local connections. */
+    public boolean isLoopbackHost() {
+        return isLoopback(host);
+    }
+
+    /** Every known key with the value in effect (defaults included), secrets masked: for the start-up log. */
+    public String describe() {
+        Map<String, Object> effective = new TreeMap<>();
+        for (ConfigKey<?> key : Stream.concat(KEYS.stream(), EngineConfig.KEYS.stream()).toList()) {
+            Object value = values.containsKey(key.key()) ? values.get(key.key()) : key.defaultValue();
+            if (SECRET_KEYS.contains(key.key()) && value != null) {
+                value = "***";
+            }
+            effective.put(key.key(), value);
+        }
+        String from = source == null ? "defaults and environment" : source.toAbsolutePath().toString();
+        return effective.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", ", "[source=" + from + "] {", "}"));
+    }
+
+    private static void checkKnown(Set<String> keys, String where) {
+        Set<String> known = knownKeys();
+        for (String key : keys) {
+            if (!known.contains(key)) {
+                throw new StartupException("unknown configuration key [key=" + key + ", " + where + "]");
+            }
+        }
+    }
+
+    private <T> T read(ConfigKey<T> key, Map<String, String> origins) {
+        try {
+            return key.read(values);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage() + originOf(key.key(), origins));
+        }
+    }
+
+    private void checkJwtSecret(Map<String, String> origins) {
+        if (jwtSecret.isEmpty()) {
+            throw new StartupException("invalid configuration value [key=" + JWT_SECRET.key() + "]: the JWT secret "
+                    + "must not be empty" + originOf(JWT_SECRET.key(), origins));
+        }
+        boolean insecure = jwtSecret.length() < MIN_REMOTE_SECRET_LENGTH || KNOWN_INSECURE_SECRETS.contains(jwtSecret);
+        if (insecure && !isLoopback(host)) {
+            throw new StartupException("refusing to start: " + JWT_SECRET.key() + " is the default or shorter than "
+                    + MIN_REMOTE_SECRET_LENGTH + " characters while server.host is not loopback [host=" + host
+                    + "]; set KALAMDB_JWT_SECRET to a random secret of at least " + MIN_REMOTE_SECRET_LENGTH
+                    + " characters");
+        }
+    }
+
+    private static String withOrigin(String message, Map<String, String> origins) {
+        for (Map.Entry<String, String> e : origins.entrySet()) {
+            if (message.contains("[key=" + e.getKey() + ",") || message.contains("[key=" + e.getKey() + "]")) {
+                return message + " (from " + e.getValue() + ")";
+            }
+        }
+        return message;
+    }
+
+    private static String originOf(String key, Map<String, String> origins) {
+        String origin = origins.get(key);
+        return origin == null ? "" : " (from " + origin + ")";
+    }
+
+    static boolean isLoopback(String host) {
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.startsWith("127.");
+    }
+
+    private static Map<String, String> envKeys(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+}

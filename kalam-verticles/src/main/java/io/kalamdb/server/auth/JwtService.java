@@ -1,0 +1,160 @@
+package io.kalamdb.server.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.auth.Role;
+import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.error.KalamException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+
+/**
+ * Issues and verifies KalamDB's HS256 tokens (reference 6.3): claims {@code sub, iss="kalamdb", exp, iat, email,
+ * role, token_type}; access tokens live {@code auth.jwt_expiry_hours}, refresh tokens seven times longer;
+ * {@code exp}, {@code nbf} and {@code iat} are checked with 60 s of leeway.
+ *
+ * <p>Verification fails with {@code TOKEN_EXPIRED} for an expired token and {@code INVALID_CREDENTIALS} for
+ * anything else, both with the public message {@code Invalid credentials}. HMAC is cheap: it runs on the event loop.
+ */
+public final class JwtService {
+    public static final String ISSUER = "kalamdb";
+    public static final long LEEWAY_SECONDS = 60;
+    public static final int REFRESH_LIFETIME_FACTOR = 7;
+    static final String INVALID_CREDENTIALS = "Invalid credentials";
+    private static final String ALGORITHM = "HS256";
+
+    private final JWTAuth auth;
+    private final Duration accessLifetime;
+    private final Duration refreshLifetime;
+    private final Clock clock;
+    private final JWTOptions signOptions = new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true);
+
+    public JwtService(Vertx vertx, String secret, int accessExpiryHours, Clock clock) {
+        requireNonNull(vertx, "vertx is null");
+        requireNonNull(secret, "secret is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.accessLifetime = Duration.ofHours(accessExpiryHours);
+        this.refreshLifetime = accessLifetime.multipliedBy(REFRESH_LIFETIME_FACTOR);
+        // Expiry is checked below (with leeway, and telling expired from invalid), not by the provider.
+        this.auth = JWTAuth.create(vertx, new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
+                .setJWTOptions(new JWTOptions().setIgnoreExpiration(true)));
+    }
+
+    /** A new access and refresh token for a user, as login and refresh hand out. */
+    public TokenPair issue(UserRecord user) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant accessExpiry = now.plus(accessLifetime);
+        Instant refreshExpiry = now.plus(refreshLifetime);
+        return new TokenPair(sign(user, TokenType.ACCESS, now, accessExpiry), accessExpiry,
+                sign(user, TokenType.REFRESH, now, refreshExpiry), refreshExpiry, now);
+    }
+
+    /** Checks signature, issuer, lifetime and claims; the future fails with a {@link KalamException}. */
+    public Future<TokenClaims> verify(String token) {
+        requireNonNull(token, "token is null");
+        Future<?> checked;
+        try {
+            checked = auth.authenticate(new TokenCredentials(token));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(invalid());
+        }
+        return checked.transform(ar -> {
+            if (ar.failed()) {
+                return Future.failedFuture(invalid());
+            }
+            try {
+                return Future.succeededFuture(claims(payloadOf(token)));
+            } catch (KalamException e) {
+                return Future.failedFuture(e);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(invalid());
+            }
+        });
+    }
+
+    private String sign(UserRecord user, TokenType type, Instant now, Instant expiry) {
+        JsonObject claims = new JsonObject()
+                .put("sub", user.id())
+                .put("iss", ISSUER)
+                .put("exp", expiry.getEpochSecond())
+                .put("iat", now.getEpochSecond())
+                .put("email", user.email())
+                .put("role", user.role().wireName())
+                .put("token_type", type.claim());
+        return auth.generateToken(claims, signOptions);
+    }
+
+    private TokenClaims claims(JsonObject payload) {
+        long now = clock.instant().getEpochSecond();
+        if (!ISSUER.equals(payload.getValue("iss"))) {
+            throw invalid();
+        }
+        if (!(payload.getValue("sub") instanceof String subject) || subject.isEmpty()) {
+            throw invalid();
+        }
+        if (!(payload.getValue("exp") instanceof Number exp)) {
+            throw invalid();
+        }
+        if (now > exp.longValue() + LEEWAY_SECONDS) {
+            throw new KalamException(KalamErrorCode.TOKEN_EXPIRED, INVALID_CREDENTIALS);
+        }
+        long issuedAt = 0;
+        if (payload.containsKey("iat")) {
+            if (!(payload.getValue("iat") instanceof Number iat) || iat.longValue() > now + LEEWAY_SECONDS) {
+                throw invalid();
+            }
+            issuedAt = iat.longValue();
+        }
+        if (payload.containsKey("nbf")
+                && (!(payload.getValue("nbf") instanceof Number nbf) || nbf.longValue() > now + LEEWAY_SECONDS)) {
+            throw invalid();
+        }
+        TokenType type = TokenType.fromClaim(payload.getValue("token_type") instanceof String s ? s : null);
+        if (type == null) {
+            throw invalid();
+        }
+        Role role = null;
+        Object roleClaim = payload.getValue("role");
+        if (roleClaim != null) {
+            role = roleOf(roleClaim);
+        }
+        Object email = payload.getValue("email");
+        return new TokenClaims(subject, role, email instanceof String e ? e : null, type, issuedAt, exp.longValue());
+    }
+
+    private static Role roleOf(Object claim) {
+        for (Role role : Role.values()) {
+            if (role.wireName().equals(claim)) {
+                return role;
+            }
+        }
+        throw invalid();
+    }
+
+    private static JsonObject payloadOf(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            throw invalid();
+        }
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    }
+
+    private static KalamException invalid() {
+        return new KalamException(KalamErrorCode.INVALID_CREDENTIALS, INVALID_CREDENTIALS);
+    }
+}

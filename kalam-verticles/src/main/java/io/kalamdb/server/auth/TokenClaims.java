@@ -1,0 +1,25 @@
+package io.kalamdb.server.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.auth.Role;
+import io.kalamdb.server.bus.TokenPrincipal;
+
+/**
+ * The claims of a token whose signature, issuer and lifetime were checked.
+ *
+ * @param role  the role claim, or null when the token had none
+ * @param email the email claim, or null
+ */
+public record TokenClaims(String subject, Role role, String email, TokenType type, long issuedAtSeconds,
+                          long expiresAtSeconds) {
+
+    public TokenClaims {
+        requireNonNull(subject, "subject is null");
+        requireNonNull(type, "type is null");
+    }
+
+    public TokenPrincipal principal() {
+        return new TokenPrincipal(subject, role);
+    }
+}

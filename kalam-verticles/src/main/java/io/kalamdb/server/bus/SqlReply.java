@@ -1,0 +1,17 @@
+package io.kalamdb.server.bus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.StatementResult;
+
+import java.util.List;
+
+/**
+ * The engine worker's answer to a {@link SqlRequest}: one result per statement, in order.
+ */
+public record SqlReply(List<StatementResult> results) {
+
+    public SqlReply {
+        requireNonNull(results, "results is null");
+    }
+}

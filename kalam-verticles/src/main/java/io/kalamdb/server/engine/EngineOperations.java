@@ -1,0 +1,38 @@
+package io.kalamdb.server.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.KalamEngine;
+import io.kalamdb.engine.Session;
+import io.kalamdb.engine.StatementResult;
+import io.kalamdb.engine.auth.UserService;
+
+import java.util.List;
+
+/**
+ * What the engine worker calls: SQL execution and the user service. In production it is {@link KalamEngine}
+ * ({@link #of}); tests of the server layers plug a fake in.
+ */
+public interface EngineOperations {
+
+    /** Runs a batch; see {@link KalamEngine#execute}. Blocking. */
+    List<StatementResult> execute(Session session, String sql, List<Object> params, String defaultNamespace);
+
+    UserService users();
+
+    static EngineOperations of(KalamEngine engine) {
+        requireNonNull(engine, "engine is null");
+        return new EngineOperations() {
+            @Override
+            public List<StatementResult> execute(Session session, String sql, List<Object> params,
+                                                 String defaultNamespace) {
+                return engine.execute(session, sql, params, defaultNamespace);
+            }
+
+            @Override
+            public UserService users() {
+                return engine.users();
+            }
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package io.kalamdb.server.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.server.Addresses;
+import io.kalamdb.server.bus.EngineFailure;
+import io.kalamdb.server.bus.LoginRequest;
+import io.kalamdb.server.bus.SetupRequest;
+import io.kalamdb.server.bus.SqlReply;
+import io.kalamdb.server.bus.SqlRequest;
+import io.kalamdb.server.bus.TokenPrincipal;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine worker: consumes the SQL and auth addresses, calls the engine (blocking is fine, it is
+ * deployed with the worker threading model) and replies; a failure replies an {@link EngineFailure}.
+ * Deployed as N instances: the event bus spreads requests over them, so N statements run at once.
+ */
+public final class EngineVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
+
+    private final EngineOperations engine;
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+    public EngineVerticle(EngineOperations engine) {
+        this.engine = requireNonNull(engine, "engine is null");
+    }
+
+    @Override
+    public Future<?> start() {
+        SessionResolver sessions = new SessionResolver(engine.users(), EngineVerticle::nowMicros);
+        this.<SqlRequest>consume(Addresses.SQL_EXECUTE, r -> new SqlReply(
+                engine.execute(sessions.session(r.principal()), r.sql(), r.params(), r.namespace())));
+        this.<LoginRequest>consume(Addresses.AUTH_LOGIN, r -> engine.users().authenticate(r.userId(), r.password()));
+        this.<TokenPrincipal>consume(Addresses.AUTH_VERIFY, sessions::verify);
+        this.<Object>consume(Addresses.AUTH_NEEDS_SETUP, ignored -> engine.users().needsSetup());
+        this.<SetupRequest>consume(Addresses.AUTH_SETUP, r -> engine.users().setup(r.userId(), r.password(),
+                r.rootPassword(), r.email()));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    }
+
+    private <T> void consume(String address, Function<T, Object> work) {
+        consumers.add(vertx.eventBus().<T>consumer(address, message -> {
+            Object reply;
+            try {
+                reply = work.apply(message.body());
+            } catch (KalamException e) {
+                reply = new EngineFailure(e);
+            } catch (RuntimeException | Error e) {
+                LOG.error("engine call failed [address={}]", address, e);
+                reply = new EngineFailure(KalamException.internal("internal error: " + e.getMessage(), e));
+            }
+            message.reply(reply);
+        }));
+    }
+
+    private static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+}

@@ -1,0 +1,55 @@
+package io.kalamdb.server.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.Session;
+import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.auth.UserService;
+import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.server.bus.TokenPrincipal;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Turns a verified token's principal into the stored user it names (reference 6.3): the user must exist, not
+ * be dropped, hold the role the token claims and not be locked. Runs on the engine worker.
+ */
+final class SessionResolver {
+    /** The public message of every credential failure on protected routes (reference 2.3). */
+    static final String INVALID_CREDENTIALS = "Invalid credentials";
+
+    private final UserService users;
+    private final LongSupplier nowMicros;
+
+    SessionResolver(UserService users, LongSupplier nowMicros) {
+        this.users = requireNonNull(users, "users is null");
+        this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
+    }
+
+    /** The session of a protected-route call; failures carry the public messages of reference 2.3. */
+    Session session(TokenPrincipal principal) {
+        UserRecord user = check(principal, true);
+        return new Session(user.id(), user.role());
+    }
+
+    /** The user behind a token (auth endpoints); failures say why, as {@code /auth/refresh} does. */
+    UserRecord verify(TokenPrincipal principal) {
+        return check(principal, false);
+    }
+
+    private UserRecord check(TokenPrincipal principal, boolean publicMessages) {
+        UserRecord user = users.find(principal.userId()).filter(u -> !u.isDeleted()).orElseThrow(() ->
+                new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
+                        publicMessages ? INVALID_CREDENTIALS : "User no longer valid"));
+        if (principal.roleClaim() != null && principal.roleClaim() != user.role()) {
+            throw new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
+                    publicMessages ? INVALID_CREDENTIALS : "Token role does not match user role");
+        }
+        Long lockedUntil = user.lockedUntilMicros();
+        if (lockedUntil != null && lockedUntil > nowMicros.getAsLong()) {
+            throw new KalamException(KalamErrorCode.ACCOUNT_LOCKED, "Account locked");
+        }
+        return user;
+    }
+}

@@ -1,0 +1,61 @@
+package io.kalamdb.server.error;
+
+import io.kalamdb.engine.error.KalamErrorCode;
+
+/**
+ * The one place where a {@link KalamErrorCode} becomes an HTTP status (reference 2.3, 2.4, 2.5). The switches
+ * name every code and have no default, so a new code does not compile until it is mapped.
+ */
+public final class ErrorMapper {
+
+    private ErrorMapper() {
+    }
+
+    /** The status of a failure on a protected route ({@code /v1/api/sql}, topics, files). */
+    public static int httpStatus(KalamErrorCode code) {
+        return switch (code) {
+            case INVALID_SQL, SQL_EXECUTION_ERROR, INVALID_INPUT, INVALID_PARAMETER, PARAMS_WITH_BATCH, EMPTY_SQL,
+                 BATCH_PARSE_ERROR, TABLE_NOT_FOUND, WEAK_PASSWORD, INVALID_USER, UNSUPPORTED -> 400;
+            case MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, SETUP_REQUIRED -> 401;
+            case PERMISSION_DENIED -> 403;
+            case NOT_FOUND -> 404;
+            case ALREADY_CONFIGURED, USER_EXISTS -> 409;
+            case RATE_LIMIT_EXCEEDED, SUBSCRIPTION_LIMIT_EXCEEDED -> 429;
+            case INTERNAL_ERROR, AUTHENTICATION_ERROR -> 500;
+            case SHUTTING_DOWN -> 503;
+        };
+    }
+
+    /** The status of a failure on an auth endpoint ({@code /v1/api/auth/*}): as above, but setup → 428. */
+    public static int authStatus(KalamErrorCode code) {
+        return switch (code) {
+            case SETUP_REQUIRED -> 428;
+            case INVALID_SQL, SQL_EXECUTION_ERROR, INVALID_INPUT, INVALID_PARAMETER, PARAMS_WITH_BATCH, EMPTY_SQL,
+                 BATCH_PARSE_ERROR, TABLE_NOT_FOUND, WEAK_PASSWORD, INVALID_USER, MISSING_AUTHORIZATION,
+                 INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, PERMISSION_DENIED, NOT_FOUND, ALREADY_CONFIGURED,
+                 USER_EXISTS, RATE_LIMIT_EXCEEDED, INTERNAL_ERROR, AUTHENTICATION_ERROR, SHUTTING_DOWN,
+                 SUBSCRIPTION_LIMIT_EXCEEDED, UNSUPPORTED ->
+                    httpStatus(code);
+        };
+    }
+
+    /** The {@code error} kind of an auth endpoint's body {@code {"error":kind,"message":…}} (reference 2.5). */
+    public static String authErrorKind(KalamErrorCode code) {
+        return switch (code) {
+            case MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED -> "unauthorized";
+            case SETUP_REQUIRED -> "setup_required";
+            case ACCOUNT_LOCKED -> "account_locked";
+            case PERMISSION_DENIED -> "forbidden";
+            case RATE_LIMIT_EXCEEDED, SUBSCRIPTION_LIMIT_EXCEEDED -> "rate_limited";
+            case ALREADY_CONFIGURED -> "already_configured";
+            case WEAK_PASSWORD -> "weak_password";
+            case INVALID_USER -> "invalid_user";
+            case USER_EXISTS -> "user_exists";
+            case INVALID_INPUT, INVALID_PARAMETER, INVALID_SQL, SQL_EXECUTION_ERROR, PARAMS_WITH_BATCH, EMPTY_SQL,
+                 BATCH_PARSE_ERROR, TABLE_NOT_FOUND, UNSUPPORTED -> "bad_request";
+            case NOT_FOUND -> "not_found";
+            case INTERNAL_ERROR, AUTHENTICATION_ERROR -> "internal_error";
+            case SHUTTING_DOWN -> "service_unavailable";
+        };
+    }
+}

@@ -1,0 +1,78 @@
+package io.kalamdb.server.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.server.ServerConfig;
+import io.kalamdb.server.auth.BearerAuthenticator;
+import io.kalamdb.server.auth.JwtService;
+import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.server.bus.EngineFailure;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.time.Clock;
+import java.util.function.IntConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API: binds each route to its handler and listens. Deployed as several instances sharing one port
+ * (Vert.x spreads connections over their event loops).
+ */
+public final class HttpApiVerticle extends VerticleBase {
+    /**
+     * Vert.x shares a server between instances only for the same port; a negative port means "one random port
+     * shared by every server asking for this same negative value", which is what port 0 means to us.
+     */
+    static final int SHARED_RANDOM_PORT = -1;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
+
+    private final ServerConfig config;
+    private final IntConsumer onListening;
+
+    /**
+     * @param onListening receives the port actually bound (the same for every instance)
+     */
+    public HttpApiVerticle(ServerConfig config, IntConsumer onListening) {
+        this.config = requireNonNull(config, "config is null");
+        this.onListening = requireNonNull(onListening, "onListening is null");
+    }
+
+    @Override
+    public Future<?> start() {
+        EngineClient engine = new EngineClient(vertx.eventBus());
+        JwtService jwt = new JwtService(vertx, config.jwtSecret(), config.jwtExpiryHours(), Clock.systemUTC());
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBodySize());
+        HealthHandler health = new HealthHandler(BuildInfo.load());
+
+        Router router = Router.router(vertx);
+        router.get("/health").handler(health);
+        router.get("/v1/api/healthcheck").handler(health);
+        router.post("/v1/api/sql").handler(body).handler(new SqlHandler(engine, new BearerAuthenticator(jwt)));
+        router.post("/v1/api/auth/login").handler(body).handler(new LoginHandler(engine, jwt));
+        router.post("/v1/api/auth/refresh").handler(body).handler(new RefreshHandler(engine, jwt));
+        router.post("/v1/api/auth/logout").handler(body).handler(new LogoutHandler());
+        router.get("/v1/api/auth/me").handler(new MeHandler(engine, jwt));
+        router.get("/v1/api/auth/status").handler(new SetupStatusHandler(engine));
+        router.post("/v1/api/auth/setup").handler(body).handler(new SetupHandler(engine));
+        router.errorHandler(413, new BodyTooLargeHandler(config.maxRequestBodySize()));
+        router.errorHandler(500, ctx -> {
+            Throwable failure = ctx.failure();
+            if (!(failure instanceof EngineFailure)) {
+                LOG.error("unexpected failure [path={}]", ctx.normalizedPath(), failure);
+            }
+            Responses.apiError(ctx, failure == null ? new IllegalStateException("request failed") : failure,
+                    System.nanoTime());
+        });
+
+        int port = config.port() == 0 ? SHARED_RANDOM_PORT : config.port();
+        return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
+                .requestHandler(router)
+                .listen()
+                .onSuccess(server -> onListening.accept(server.actualPort()));
+    }
+}

@@ -1,0 +1,96 @@
+package io.kalamdb.server.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.kalamdb.engine.catalog.KalamType;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+
+/**
+ * Writes one result value as the HTTP JSON of its column type (reference 1.5): BIGINT and DECIMAL as strings,
+ * timestamps, times and dates as integers, bytes as an array of numbers 0-255, text-like values as strings.
+ */
+final class ValueEncoder {
+
+    private ValueEncoder() {
+    }
+
+    static void write(JsonGenerator json, KalamType.Kind kind, Object value) throws IOException {
+        if (value == null) {
+            json.writeNull();
+            return;
+        }
+        switch (kind) {
+            case BOOLEAN -> {
+                if (value instanceof Boolean b) {
+                    json.writeBoolean(b);
+                } else {
+                    json.writeString(value.toString());
+                }
+            }
+            case SMALLINT, INT, TIMESTAMP, DATETIME, TIME, DATE -> writeInteger(json, value);
+            case BIGINT -> json.writeString(value instanceof BigDecimal d ? d.toPlainString() : value.toString());
+            case FLOAT -> {
+                if (value instanceof Float f) {
+                    json.writeNumber(f);
+                } else {
+                    writeFloating(json, value);
+                }
+            }
+            case DOUBLE -> writeFloating(json, value);
+            case DECIMAL -> json.writeString(value instanceof BigDecimal d ? d.toPlainString() : value.toString());
+            case TEXT, JSON, UUID -> json.writeString(value.toString());
+            case BYTES -> writeBytes(json, value);
+        }
+    }
+
+    /**
+     * Writes a schema's {@code data_type}: the type's wire name, or {@code {"Decimal":{"precision":p,"scale":s}}}
+     * (the shape of {@link KalamType#wireType()}, with its keys in this order).
+     */
+    static void writeDataType(JsonGenerator json, KalamType type) throws IOException {
+        if (type.kind() != KalamType.Kind.DECIMAL) {
+            json.writeString(type.kind().wireName());
+            return;
+        }
+        json.writeStartObject();
+        json.writeObjectFieldStart("Decimal");
+        json.writeNumberField("precision", type.precision());
+        json.writeNumberField("scale", type.scale());
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static void writeInteger(JsonGenerator json, Object value) throws IOException {
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            json.writeNumber(((Number) value).intValue());
+        } else if (value instanceof Long l) {
+            json.writeNumber(l);
+        } else if (value instanceof Number n) {
+            json.writeNumber(n.longValue());
+        } else {
+            json.writeString(value.toString());
+        }
+    }
+
+    private static void writeFloating(JsonGenerator json, Object value) throws IOException {
+        if (value instanceof Number n) {
+            json.writeNumber(n.doubleValue());
+        } else {
+            json.writeString(value.toString());
+        }
+    }
+
+    private static void writeBytes(JsonGenerator json, Object value) throws IOException {
+        if (!(value instanceof byte[] bytes)) {
+            json.writeString(value.toString());
+            return;
+        }
+        json.writeStartArray(bytes, bytes.length);
+        for (byte b : bytes) {
+            json.writeNumber(b & 0xff);
+        }
+        json.writeEndArray();
+    }
+}

@@ -1,0 +1,293 @@
+package io.kalamdb.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kalamdb.engine.EngineConfig;
+import io.kalamdb.engine.config.ConfigKey;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+    private static final String[] NO_ARGS = {};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        ServerConfig config = ServerConfig.load(NO_ARGS, Map.of());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(8080, config.port());
+        assertEquals(32, config.engineWorkers());
+        assertEquals(ServerConfig.DEV_JWT_SECRET, config.jwtSecret());
+        assertEquals(24, config.jwtExpiryHours());
+        assertEquals("info", config.logLevel());
+        assertEquals(10_485_760, config.maxRequestBodySize());
+        assertEquals(9090, config.grpcPort());
+        assertEquals(8815, config.flightPort());
+        assertEquals(9188, config.raftPort());
+        assertEquals(List.of(), config.clusterPeers());
+        assertEquals(Path.of("./data"), config.dataDir());
+        assertNull(config.engineConfig().rootPassword());
+        assertNull(config.source());
+        assertTrue(config.isLoopbackHost());
+        assertTrue(config.values().isEmpty());
+    }
+
+    @Test
+    void fileSetsEveryServerKeyAndPassesEngineKeysOn() throws IOException {
+        Path file = write("""
+                [server]
+                host = "127.0.0.2"
+                port = 18080
+                engine_workers = 4
+                grpc_port = 19090
+
+                [storage]
+                data_path = "/var/lib/kalam"
+
+                [storage.rocksdb]
+                sync_writes = false
+
+                [limits]
+                default_query_limit = 10
+                max_query_limit = 100
+
+                [execution]
+                max_parameters = 5
+                max_parameter_size_bytes = 1000
+                max_sql_length = 2000
+
+                [auth]
+                root_password = "RootPass123"
+                jwt_secret = "a-file-secret"
+                jwt_expiry_hours = 2
+                bcrypt_cost = 4
+                min_password_length = 6
+
+                [security]
+                max_request_body_size = 1024
+
+                [logging]
+                level = "DEBUG"
+
+                [topics]
+                visibility_timeout_secs = 5
+
+                [flight]
+                port = 18815
+
+                [cluster]
+                node_id = 7
+                raft_port = 19188
+                peers = ["1@a:9188", "2@b:9188"]
+                """);
+        ServerConfig config = ServerConfig.load(new String[] {file.toString()}, Map.of());
+
+        for (ConfigKey<?> key : ServerConfig.KEYS) {
+            assertTrue(config.values().containsKey(key.key()), "the file sets " + key.key());
+        }
+        assertEquals("127.0.0.2", config.host());
+        assertEquals(18080, config.port());
+        assertEquals(4, config.engineWorkers());
+        assertEquals(19090, config.grpcPort());
+        assertEquals("a-file-secret", config.jwtSecret());
+        assertEquals(2, config.jwtExpiryHours());
+        assertEquals("debug", config.logLevel());
+        assertEquals(1024, config.maxRequestBodySize());
+        assertEquals("5", config.values().get("topics.visibility_timeout_secs"));
+        assertEquals(18815, config.flightPort());
+        assertEquals(19188, config.raftPort());
+        assertEquals(List.of("1@a:9188", "2@b:9188"), config.clusterPeers());
+        assertEquals(file, config.source());
+        EngineConfig engine = config.engineConfig();
+        assertEquals(Path.of("/var/lib/kalam"), engine.dataDir());
+        assertFalse(engine.syncWrites());
+        assertEquals(10, engine.defaultQueryLimit());
+        assertEquals(100, engine.maxQueryLimit());
+        assertEquals(5, engine.maxParameters());
+        assertEquals(1000, engine.maxParameterSizeBytes());
+        assertEquals(2000, engine.maxSqlLength());
+        assertEquals("RootPass123", engine.rootPassword());
+        assertEquals(4, engine.bcryptCost());
+        assertEquals(6, engine.minPasswordLength());
+        assertEquals(7, engine.nodeId());
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws IOException {
+        Path file = write("""
+                [server]
+                host = "127.0.0.2"
+                port = 18080
+                [auth]
+                jwt_secret = "file-secret"
+                """);
+        Map<String, String> env = new HashMap<>();
+        env.put("KALAMDB_SERVER_HOST", "0.0.0.0");
+        env.put("KALAMDB_SERVER_PORT", "0");
+        env.put("KALAMDB_DATA_DIR", "/tmp/kalam-env");
+        env.put("KALAMDB_ROOT_PASSWORD", "EnvRoot123");
+        env.put("KALAMDB_JWT_SECRET", "0123456789abcdef0123456789abcdef-env");
+        env.put("KALAMDB_JWT_EXPIRY_HOURS", "3");
+        env.put("KALAMDB_LOG_LEVEL", "warn");
+        env.put("KALAMDB_NODE_ID", "9");
+        env.put("KALAMDB_CLUSTER_PEERS", "1@x:1, 2@y:2");
+        env.put("KALAMDB_TOPIC_VISIBILITY_TIMEOUT_SECS", "11");
+        env.put("KALAMDB_GRPC_PORT", "29090");
+        env.put("KALAMDB_FLIGHT_PORT", "28815");
+        env.put("KALAMDB_RAFT_PORT", "29188");
+        env.put("KALAMDB_BCRYPT_COST", "5");
+        env.put("KALAMDB_SYNC_WRITES", "false");
+        env.put("UNRELATED", "ignored");
+        Set<String> variables = new TreeSet<>(env.keySet());
+        variables.remove("UNRELATED");
+        assertEquals(new TreeSet<>(ServerConfig.ENV_KEYS.keySet()), variables, "the test sets every variable");
+
+        ServerConfig config = ServerConfig.load(new String[] {"--config", file.toString()}, env);
+
+        assertEquals("0.0.0.0", config.host());
+        assertEquals(0, config.port());
+        assertEquals(Path.of("/tmp/kalam-env"), config.dataDir());
+        assertEquals("EnvRoot123", config.engineConfig().rootPassword());
+        assertEquals("0123456789abcdef0123456789abcdef-env", config.jwtSecret());
+        assertEquals(3, config.jwtExpiryHours());
+        assertEquals("warn", config.logLevel());
+        assertEquals(9, config.engineConfig().nodeId());
+        assertEquals(List.of("1@x:1", "2@y:2"), config.clusterPeers());
+        assertEquals("11", config.values().get("topics.visibility_timeout_secs"));
+        assertEquals(29090, config.grpcPort());
+        assertEquals(28815, config.flightPort());
+        assertEquals(29188, config.raftPort());
+        assertEquals(5, config.engineConfig().bcryptCost());
+        assertFalse(config.engineConfig().syncWrites());
+        assertFalse(config.isLoopbackHost());
+    }
+
+    @Test
+    void unknownKeyInFileFailsNamingIt() throws IOException {
+        Path file = write("[server]\nprot = 8080\n");
+        StartupException e = assertThrows(StartupException.class,
+                () -> ServerConfig.load(new String[] {file.toString()}, Map.of()));
+        assertTrue(e.getMessage().contains("unknown configuration key [key=server.prot"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeyInMapFailsNamingIt() {
+        StartupException e = assertThrows(StartupException.class,
+                () -> ServerConfig.of(Map.of("storage.data_dir", "/x")));
+        assertTrue(e.getMessage().contains("[key=storage.data_dir"), e.getMessage());
+    }
+
+    @Test
+    void badValueFailsNamingKeyAndSource() throws IOException {
+        StartupException fromEnv = assertThrows(StartupException.class,
+                () -> ServerConfig.load(NO_ARGS, Map.of("KALAMDB_SERVER_PORT", "abc")));
+        assertTrue(fromEnv.getMessage().contains("[key=server.port, value=abc]"), fromEnv.getMessage());
+        assertTrue(fromEnv.getMessage().contains("KALAMDB_SERVER_PORT"), fromEnv.getMessage());
+
+        Path file = write("[storage.rocksdb]\nsync_writes = \"sometimes\"\n");
+        StartupException engineKey = assertThrows(StartupException.class,
+                () -> ServerConfig.load(new String[] {file.toString()}, Map.of()));
+        assertTrue(engineKey.getMessage().contains("[key=storage.rocksdb.sync_writes"), engineKey.getMessage());
+
+        StartupException level = assertThrows(StartupException.class,
+                () -> ServerConfig.load(NO_ARGS, Map.of("KALAMDB_LOG_LEVEL", "loud")));
+        assertTrue(level.getMessage().contains("[key=logging.level, value=loud]"), level.getMessage());
+
+        StartupException range = assertThrows(StartupException.class,
+                () -> ServerConfig.of(Map.of("server.port", "70000")));
+        assertTrue(range.getMessage().contains("[key=server.port"), range.getMessage());
+    }
+
+    @Test
+    void insecureJwtSecretOnNonLoopbackHostRefusesToStart() {
+        StartupException defaultSecret = assertThrows(StartupException.class,
+                () -> ServerConfig.load(NO_ARGS, Map.of("KALAMDB_SERVER_HOST", "0.0.0.0")));
+        assertTrue(defaultSecret.getMessage().contains("auth.jwt_secret"), defaultSecret.getMessage());
+        assertThrows(StartupException.class, () -> ServerConfig.load(NO_ARGS,
+                Map.of("KALAMDB_SERVER_HOST", "0.0.0.0", "KALAMDB_JWT_SECRET", "too-short")));
+
+        ServerConfig loopback = ServerConfig.load(NO_ARGS, Map.of("KALAMDB_JWT_SECRET", "short"));
+        assertEquals("short", loopback.jwtSecret());
+        ServerConfig remote = ServerConfig.load(NO_ARGS, Map.of("KALAMDB_SERVER_HOST", "0.0.0.0",
+                "KALAMDB_JWT_SECRET", "x".repeat(32)));
+        assertEquals("0.0.0.0", remote.host());
+    }
+
+    @Test
+    void commandLine() throws IOException {
+        Path file = write("[server]\nport = 1234\n");
+        assertEquals(1234, ServerConfig.load(new String[] {"--config=" + file}, Map.of()).port());
+        StartupException unknown = assertThrows(StartupException.class,
+                () -> ServerConfig.load(new String[] {"--verbose"}, Map.of()));
+        assertTrue(unknown.getMessage().contains("[arg=--verbose]"), unknown.getMessage());
+        assertThrows(StartupException.class, () -> ServerConfig.load(new String[] {"--config"}, Map.of()));
+        StartupException missing = assertThrows(StartupException.class,
+                () -> ServerConfig.load(new String[] {dir.resolve("absent.toml").toString()}, Map.of()));
+        assertTrue(missing.getMessage().contains("absent.toml"), missing.getMessage());
+        Path broken = write("[server\n");
+        StartupException syntax = assertThrows(StartupException.class,
+                () -> ServerConfig.load(new String[] {broken.toString()}, Map.of()));
+        assertTrue(syntax.getMessage().contains(broken.toString()), syntax.getMessage());
+    }
+
+    @Test
+    void describeMasksSecrets() {
+        ServerConfig config = ServerConfig.load(NO_ARGS, Map.of("KALAMDB_ROOT_PASSWORD", "TopSecret1",
+                "KALAMDB_JWT_SECRET", "another-secret"));
+        String described = config.describe();
+        assertFalse(described.contains("TopSecret1"), described);
+        assertFalse(described.contains("another-secret"), described);
+        assertTrue(described.contains("auth.root_password=***"), described);
+        assertTrue(described.contains("server.port=8080"), described);
+    }
+
+    @Test
+    void exampleFileLoadsAndDocumentsEveryKey() throws IOException {
+        Path example = Path.of("..", "server.toml.example");
+        ServerConfig config = ServerConfig.load(new String[] {example.toString()}, Map.of());
+        assertEquals(8080, config.port());
+        // every known key appears, set or commented out, under its table
+        String text = Files.readString(example);
+        Set<String> documented = new TreeSet<>();
+        String table = "";
+        Matcher line = Pattern.compile("(?m)^\\s*(?:#\\s*)?(\\[[a-z_.]+]|[a-z_]+)\\s*(=|$)").matcher(text);
+        while (line.find()) {
+            String token = line.group(1);
+            if (token.startsWith("[")) {
+                table = token.substring(1, token.length() - 1);
+            } else if (line.group(2).equals("=")) {
+                documented.add(table.isEmpty() ? token : table + "." + token);
+            }
+        }
+        Set<String> known = new TreeSet<>();
+        for (ConfigKey<?> key : ServerConfig.KEYS) {
+            known.add(key.key());
+        }
+        EngineConfig.KEYS.forEach(key -> known.add(key.key()));
+        assertEquals(known, documented);
+    }
+
+    private Path write(String toml) throws IOException {
+        Path file = Files.createTempFile(dir, "server", ".toml");
+        Files.writeString(file, toml);
+        return file;
+    }
+}

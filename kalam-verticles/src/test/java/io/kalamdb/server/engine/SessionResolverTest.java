@@ -1,0 +1,65 @@
+package io.kalamdb.server.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kalamdb.engine.Session;
+import io.kalamdb.engine.auth.Role;
+import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.server.FakeUserService;
+import io.kalamdb.server.bus.TokenPrincipal;
+
+import org.junit.jupiter.api.Test;
+
+class SessionResolverTest {
+    private static final long NOW = 2_000_000_000_000_000L;
+
+    private final FakeUserService users = new FakeUserService().add("alice", "pw", Role.USER).add("ops", "pw",
+            Role.DBA);
+    private final SessionResolver resolver = new SessionResolver(users, () -> NOW);
+
+    @Test
+    void sessionUsesTheStoredRole() {
+        assertEquals(new Session("alice", Role.USER), resolver.session(new TokenPrincipal("alice", Role.USER)));
+        assertEquals(new Session("ops", Role.DBA), resolver.session(new TokenPrincipal("ops", null)));
+    }
+
+    @Test
+    void unknownDroppedOrMismatchedUsersAreInvalidCredentials() {
+        UserRecord alice = users.find("alice").orElseThrow();
+        users.put(alice.withRole(Role.USER, NOW).deleted(NOW).withLogin(0, null, null));
+        users.add("bob", "pw", Role.USER);
+
+        assertPublic(new TokenPrincipal("nobody", Role.USER));
+        assertPublic(new TokenPrincipal("alice", Role.USER));
+        assertPublic(new TokenPrincipal("bob", Role.SYSTEM));
+
+        assertEquals("User no longer valid",
+                assertThrows(KalamException.class, () -> resolver.verify(new TokenPrincipal("alice", null)))
+                        .getMessage());
+        assertEquals("Token role does not match user role",
+                assertThrows(KalamException.class, () -> resolver.verify(new TokenPrincipal("bob", Role.DBA)))
+                        .getMessage());
+    }
+
+    @Test
+    void lockedAccountIsRefusedUntilTheLockExpires() {
+        UserRecord ops = users.find("ops").orElseThrow();
+        users.put(ops.withLogin(5, NOW + 1, null));
+        KalamException locked = assertThrows(KalamException.class,
+                () -> resolver.session(new TokenPrincipal("ops", Role.DBA)));
+        assertEquals(KalamErrorCode.ACCOUNT_LOCKED, locked.code());
+        assertEquals("Account locked", locked.getMessage());
+
+        users.put(ops.withLogin(5, NOW - 1, null));
+        assertEquals(Role.DBA, resolver.session(new TokenPrincipal("ops", Role.DBA)).role());
+    }
+
+    private void assertPublic(TokenPrincipal principal) {
+        KalamException e = assertThrows(KalamException.class, () -> resolver.session(principal));
+        assertEquals(KalamErrorCode.INVALID_CREDENTIALS, e.code());
+        assertEquals("Invalid credentials", e.getMessage());
+    }
+}
