@@ -15,6 +15,11 @@ public final class Addresses {
     /** {@code SetupRequest} → {@code UserRecord}: first-run setup, returns the new dba user. */
     public static final String AUTH_SETUP = "kalam.auth.setup";
 
+    /** {@code TopicConsumeRequest} → {@code TopicConsumeReply}: read (and claim) topic messages. */
+    public static final String TOPIC_CONSUME = "kalam.topics.consume";
+    /** {@code TopicAckRequest} → {@code Long}: commit a group's offset, the committed value in reply. */
+    public static final String TOPIC_ACK = "kalam.topics.ack";
+
     private Addresses() {
     }
 }

@@ -18,6 +18,9 @@ public final class BusCodecs {
         registerLocal(bus, LoginRequest.class);
         registerLocal(bus, SetupRequest.class);
         registerLocal(bus, UserRecord.class);
+        registerLocal(bus, TopicConsumeRequest.class);
+        registerLocal(bus, TopicConsumeReply.class);
+        registerLocal(bus, TopicAckRequest.class);
     }
 
     private static <T> void registerLocal(EventBus bus, Class<T> type) {

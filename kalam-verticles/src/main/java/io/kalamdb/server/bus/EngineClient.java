@@ -33,6 +33,14 @@ public final class EngineClient {
         return this.<SqlReply>request(Addresses.SQL_EXECUTE, request).map(SqlReply::results);
     }
 
+    public Future<TopicConsumeReply> consume(TopicConsumeRequest request) {
+        return request(Addresses.TOPIC_CONSUME, request);
+    }
+
+    public Future<Long> ack(TopicAckRequest request) {
+        return request(Addresses.TOPIC_ACK, request);
+    }
+
     public Future<UserRecord> login(LoginRequest request) {
         return request(Addresses.AUTH_LOGIN, request);
     }

@@ -20,6 +20,11 @@ public interface EngineOperations {
 
     UserService users();
 
+    /** Topic consumption and acks. */
+    default io.kalamdb.engine.topic.TopicService topics() {
+        throw new UnsupportedOperationException("topics are not available in this engine");
+    }
+
     static EngineOperations of(KalamEngine engine) {
         requireNonNull(engine, "engine is null");
         return new EngineOperations() {
@@ -32,6 +37,11 @@ public interface EngineOperations {
             @Override
             public UserService users() {
                 return engine.users();
+            }
+
+            @Override
+            public io.kalamdb.engine.topic.TopicService topics() {
+                return engine.topics();
             }
         };
     }

@@ -10,6 +10,14 @@ import io.kalamdb.server.bus.SetupRequest;
 import io.kalamdb.server.bus.SqlReply;
 import io.kalamdb.server.bus.SqlRequest;
 import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.server.bus.TopicAckRequest;
+import io.kalamdb.server.bus.TopicConsumeReply;
+import io.kalamdb.server.bus.TopicConsumeRequest;
+import io.kalamdb.engine.sql.Authorizer;
+import io.kalamdb.engine.topic.ConsumeResult;
+import io.kalamdb.engine.topic.TopicService;
+
+import java.util.concurrent.CompletableFuture;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -43,12 +51,30 @@ public final class EngineVerticle extends VerticleBase {
         SessionResolver sessions = new SessionResolver(engine.users(), EngineVerticle::nowMicros);
         this.<SqlRequest>consume(Addresses.SQL_EXECUTE, r -> new SqlReply(
                 engine.execute(sessions.session(r.principal()), r.sql(), r.params(), r.namespace())));
+        this.<TopicConsumeRequest>consume(Addresses.TOPIC_CONSUME, r -> consumeTopic(sessions, r));
+        this.<TopicAckRequest>consume(Addresses.TOPIC_ACK, r -> {
+            Authorizer.requireConsumer(sessions.session(r.principal()));
+            return engine.topics().ack(r.topic(), r.group(), r.partition(), r.offset());
+        });
         this.<LoginRequest>consume(Addresses.AUTH_LOGIN, r -> engine.users().authenticate(r.userId(), r.password()));
         this.<TokenPrincipal>consume(Addresses.AUTH_VERIFY, sessions::verify);
         this.<Object>consume(Addresses.AUTH_NEEDS_SETUP, ignored -> engine.users().needsSetup());
         this.<SetupRequest>consume(Addresses.AUTH_SETUP, r -> engine.users().setup(r.userId(), r.password(),
                 r.rootPassword(), r.email()));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    }
+
+    private TopicConsumeReply consumeTopic(SessionResolver sessions, TopicConsumeRequest r) {
+        Authorizer.requireConsumer(sessions.session(r.principal()));
+        TopicService topics = engine.topics();
+        CompletableFuture<Void> next = r.waitForMessages()
+                ? topics.onAppend(topics.topic(r.request().topic()).id()) : null;
+        ConsumeResult result = topics.consume(r.request());
+        if (next != null && !result.messages().isEmpty()) {
+            next.cancel(false);
+            next = null;
+        }
+        return new TopicConsumeReply(result, next);
     }
 
     private <T> void consume(String address, Function<T, Object> work) {

@@ -39,6 +39,22 @@ public final class ErrorMapper {
         };
     }
 
+    /** The {@code code} of a topic endpoint's error body {@code {"error":message,"code":…}} (reference 2.6). */
+    public static String topicErrorCode(KalamErrorCode code) {
+        return switch (code) {
+            case PERMISSION_DENIED -> "FORBIDDEN";
+            case NOT_FOUND -> "NOT_FOUND";
+            case INTERNAL_ERROR, AUTHENTICATION_ERROR -> "INTERNAL_ERROR";
+            case SHUTTING_DOWN -> "SERVICE_UNAVAILABLE";
+            case RATE_LIMIT_EXCEEDED, SUBSCRIPTION_LIMIT_EXCEEDED -> "RATE_LIMIT_EXCEEDED";
+            case MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, SETUP_REQUIRED ->
+                    code.name();
+            case INVALID_SQL, SQL_EXECUTION_ERROR, INVALID_INPUT, INVALID_PARAMETER, PARAMS_WITH_BATCH, EMPTY_SQL,
+                 BATCH_PARSE_ERROR, TABLE_NOT_FOUND, WEAK_PASSWORD, INVALID_USER, ALREADY_CONFIGURED, USER_EXISTS,
+                 UNSUPPORTED -> "BAD_REQUEST";
+        };
+    }
+
     /** The {@code error} kind of an auth endpoint's body {@code {"error":kind,"message":…}} (reference 2.5). */
     public static String authErrorKind(KalamErrorCode code) {
         return switch (code) {

@@ -53,6 +53,9 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/health").handler(health);
         router.get("/v1/api/healthcheck").handler(health);
         router.post("/v1/api/sql").handler(body).handler(new SqlHandler(engine, new BearerAuthenticator(jwt)));
+        TopicsHandler topics = new TopicsHandler(vertx, engine, new BearerAuthenticator(jwt));
+        router.post("/v1/api/topics/consume").handler(body).handler(topics::consume);
+        router.post("/v1/api/topics/ack").handler(body).handler(topics::ack);
         router.post("/v1/api/auth/login").handler(body).handler(new LoginHandler(engine, jwt));
         router.post("/v1/api/auth/refresh").handler(body).handler(new RefreshHandler(engine, jwt));
         router.post("/v1/api/auth/logout").handler(body).handler(new LogoutHandler());

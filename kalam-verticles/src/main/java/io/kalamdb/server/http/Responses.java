@@ -37,6 +37,20 @@ final class Responses {
                 SqlResponseWriter.error(error.code(), error.getMessage(), SqlResponseWriter.tookMs(startNanos)));
     }
 
+    /**
+     * The error body of a topic endpoint: authentication failures as on every protected route, the rest as
+     * {@code {"error":message,"code":…}} (reference 2.6).
+     */
+    static void topicError(RoutingContext ctx, Throwable failure, long startNanos) {
+        KalamException error = EngineClient.unwrap(failure);
+        switch (error.code()) {
+            case MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, SETUP_REQUIRED ->
+                    apiError(ctx, failure, startNanos);
+            default -> json(ctx, ErrorMapper.httpStatus(error.code()), new JsonObject()
+                    .put("error", error.getMessage()).put("code", ErrorMapper.topicErrorCode(error.code())));
+        }
+    }
+
     /** The error body of an auth endpoint for any failure. */
     static void authError(RoutingContext ctx, Throwable failure) {
         KalamException error = EngineClient.unwrap(failure);

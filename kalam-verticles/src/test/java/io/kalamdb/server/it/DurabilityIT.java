@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kalamdb.server.KalamServer;
 import io.vertx.core.json.JsonArray;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,8 +48,8 @@ class DurabilityIT {
     @Test
     void killMinusNineLosesNoAcknowledgedWrite() throws Exception {
         Path dir = Files.createTempDirectory("kalam-kill9");
-        Server s = Server.launch(dir);
-        ApiClient api = new ApiClient(s.baseUrl);
+        ServerProcess s = ServerProcess.launch(dir);
+        ApiClient api = new ApiClient(s.baseUrl());
         String root = api.login("root", SqlApiIT.ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE crash; CREATE TABLE crash.events (id BIGINT PRIMARY KEY, body TEXT) "
                 + "WITH (TYPE='SHARED')");
@@ -83,16 +77,16 @@ class DurabilityIT {
         while (acknowledged.size() < 500 && System.currentTimeMillis() < deadline) {
             Thread.sleep(5);
         }
-        s.process.destroyForcibly();
-        assertTrue(s.process.waitFor(10, TimeUnit.SECONDS), "killed");
+        s.process().destroyForcibly();
+        assertTrue(s.process().waitFor(10, TimeUnit.SECONDS), "killed");
         pool.shutdown();
         assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
         Set<Long> acked = new HashSet<>(acknowledged);
         assertTrue(acked.size() >= 500, "writes were acknowledged before the kill: " + acked.size());
 
-        Server again = Server.launch(dir);
+        ServerProcess again = ServerProcess.launch(dir);
         try {
-            ApiClient api2 = new ApiClient(again.baseUrl);
+            ApiClient api2 = new ApiClient(again.baseUrl());
             String root2 = api2.login("root", SqlApiIT.ROOT_PASSWORD);
             Set<Long> found = new HashSet<>();
             long after = -1;
@@ -110,51 +104,8 @@ class DurabilityIT {
             acked.removeAll(found);
             assertEquals(Set.of(), acked, "every acknowledged insert survived kill -9");
         } finally {
-            again.process.destroy();
-            again.process.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** The real server started by {@code bin/kalamdb-server}, as a user would start it. */
-    private record Server(Process process, String baseUrl) {
-        static Server launch(Path dataDir) throws Exception {
-            Path repo = Path.of("").toAbsolutePath();
-            while (repo != null && !Files.exists(repo.resolve("bin/kalamdb-server"))) {
-                repo = repo.getParent();
-            }
-            if (repo == null) {
-                throw new AssertionError("bin/kalamdb-server not found above " + Path.of("").toAbsolutePath());
-            }
-            ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/kalamdb-server").toString())
-                    .redirectErrorStream(true);
-            pb.environment().put("KALAMDB_SERVER_PORT", "0");
-            pb.environment().put("KALAMDB_DATA_DIR", dataDir.toString());
-            pb.environment().put("KALAMDB_ROOT_PASSWORD", SqlApiIT.ROOT_PASSWORD);
-            pb.environment().put("KALAMDB_BCRYPT_COST", "4");
-            pb.directory(new File(repo.toString()));
-            Process p = pb.start();
-            BlockingQueue<String> ready = new ArrayBlockingQueue<>(1);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.startsWith("KalamDB listening on ")) {
-                            ready.offer(line.substring("KalamDB listening on ".length()).trim());
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            String url = ready.poll(60, TimeUnit.SECONDS);
-            if (url == null) {
-                p.destroyForcibly();
-                throw new AssertionError("server did not print its ready line within 60 s");
-            }
-            return new Server(p, url);
+            again.process().destroy();
+            again.process().waitFor(10, TimeUnit.SECONDS);
         }
     }
 }
