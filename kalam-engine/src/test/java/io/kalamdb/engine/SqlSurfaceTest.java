@@ -122,6 +122,21 @@ class SqlSurfaceTest {
     }
 
     @Test
+    void insertValuesTakeTheFastPathOrCalcite() {
+        fx.sql(ROOT, "CREATE TABLE app.exprs (id BIGINT PRIMARY KEY, label TEXT, n INT, at TIMESTAMP) WITH (TYPE='USER')");
+        fx.sql(U1, "INSERT INTO app.exprs (id, label, n, at) VALUES (-1, 'plain', -2, CURRENT_TIMESTAMP), "
+                + "($1, $2, NULL, NOW())", "7", "param");
+        fx.sql(U1, "INSERT INTO app.exprs (id, label, n) VALUES (1 + 2, UPPER('calcite') || '!', 2 * 21)");
+        List<Object[]> r = rows(U1, "SELECT id, label, n FROM app.exprs ORDER BY id");
+        assertEquals(List.of(-1L, 3L, 7L), r.stream().map(x -> x[0]).toList());
+        assertEquals("CALCITE!", r.get(1)[1]);
+        assertEquals(42, r.get(1)[2]);
+        assertEquals(-2, r.get(0)[2]);
+        assertEquals("param", r.get(2)[1]);
+        error(KalamErrorCode.INVALID_PARAMETER, "$3", U1, "INSERT INTO app.exprs (id) VALUES ($3)", 1);
+    }
+
+    @Test
     void parameterLimits() {
         fx.sql(ROOT, "CREATE TABLE app.params (id BIGINT PRIMARY KEY, name TEXT, age INT) WITH (TYPE='USER')");
         assertEquals(1, fx.one(U1, "INSERT INTO app.params (id, name, age) VALUES ($1, $2, $3)", "1", "Alice", 30)

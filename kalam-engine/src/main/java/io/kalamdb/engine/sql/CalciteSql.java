@@ -52,25 +52,82 @@ public final class CalciteSql {
     public record Prepared(String sql, List<Object> params) {
     }
 
+    /** A parsed statement: the rewritten text, its parse tree and its parameter values in {@code ?} order. */
+    public record Parsed(String sql, SqlNode node, List<Object> params) {
+    }
+
+    /** Rewritten text, parse tree and {@code $n} references (0-based) of one SQL text. */
+    private record Template(String sql, SqlNode node, int[] paramRefs) {
+    }
+
+    private static final int PARSE_CACHE_SIZE = 2048;
+    private static final java.util.Map<String, Template> PARSE_CACHE = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Template> eldest) {
+                    return size() > PARSE_CACHE_SIZE;
+                }
+            });
+
+    /**
+     * {@link #prepare} then {@link #parse}, cached by SQL text: the Babel parser costs far more than running a
+     * simple statement, and clients repeat the same text with new parameters. Parse trees are shared and must
+     * not be modified.
+     */
+    public static Parsed parseCached(String raw, List<Object> params) {
+        Template t = PARSE_CACHE.get(raw);
+        if (t == null) {
+            StringBuilder sql = new StringBuilder(raw.length());
+            List<Integer> refs = new ArrayList<>();
+            rewrite(raw, sql, refs);
+            SqlNode node = parse(sql.toString());
+            t = new Template(sql.toString(), node, refs.stream().mapToInt(Integer::intValue).toArray());
+            PARSE_CACHE.put(raw, t);
+        }
+        List<Object> ordered = new ArrayList<>(t.paramRefs().length);
+        for (int ref : t.paramRefs()) {
+            if (ref >= params.size()) {
+                throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter $" + (ref + 1)
+                        + " invalid: only " + params.size() + " parameter(s) were supplied");
+            }
+            ordered.add(params.get(ref));
+        }
+        return new Parsed(t.sql(), t.node(), ordered);
+    }
+
     /**
      * Rewrites {@code $n} to {@code ?} (collecting the values in placeholder order) and {@code CURRENT_USER} /
      * {@code CURRENT_USER()} to the engine's function.
      */
     public static Prepared prepare(String sql, List<Object> params) {
-        List<Token> tokens = SqlLexer.tokenize(sql);
         StringBuilder out = new StringBuilder(sql.length());
-        List<Object> ordered = new ArrayList<>();
+        List<Integer> refs = new ArrayList<>();
+        rewrite(sql, out, refs);
+        List<Object> ordered = new ArrayList<>(refs.size());
+        for (int ref : refs) {
+            if (ref >= params.size()) {
+                throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter $" + (ref + 1)
+                        + " invalid: only " + params.size() + " parameter(s) were supplied");
+            }
+            ordered.add(params.get(ref));
+        }
+        return new Prepared(out.toString(), ordered);
+    }
+
+    /** Writes the rewritten text to {@code out} and the 0-based {@code $n} references, in order, to {@code refs}. */
+    private static void rewrite(String sql, StringBuilder out, List<Integer> refs) {
+        List<Token> tokens = SqlLexer.tokenize(sql);
         int copied = 0;
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
             if (t.kind() == Token.Kind.PARAM) {
                 int n = Integer.parseInt(t.text().substring(1));
-                if (n < 1 || n > params.size()) {
+                if (n < 1) {
                     throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter " + t.text()
-                            + " invalid: only " + params.size() + " parameter(s) were supplied");
+                            + " invalid: parameters are numbered from $1");
                 }
                 out.append(sql, copied, t.start()).append('?');
-                ordered.add(params.get(n - 1));
+                refs.add(n - 1);
                 copied = t.end();
             } else if (t.isWord("CURRENT_USER")) {
                 out.append(sql, copied, t.start()).append("KALAM_CURRENT_USER()");
@@ -82,7 +139,6 @@ public final class CalciteSql {
             }
         }
         out.append(sql, copied, sql.length());
-        return new Prepared(out.toString(), ordered);
     }
 
     public static SqlNode parse(String sql) {

@@ -64,7 +64,7 @@ public final class DmlPlanner {
         TableDef t = table(stmt.table());
         List<ColumnDef> columns = t.columns();
         int[] targets;
-        SqlNodeList targetList = stmt.node().getTargetColumnList();
+        List<String> targetList = stmt.columns();
         if (targetList == null || targetList.isEmpty()) {
             targets = new int[columns.size()];
             for (int i = 0; i < targets.length; i++) {
@@ -74,7 +74,7 @@ public final class DmlPlanner {
             targets = new int[targetList.size()];
             Set<Integer> seen = new HashSet<>();
             for (int i = 0; i < targets.length; i++) {
-                String name = ((SqlIdentifier) targetList.get(i)).getSimple();
+                String name = targetList.get(i);
                 if (TableDef.isSystemColumn(name)) {
                     throw KalamException.execution("cannot insert into system column [column=" + name + "]");
                 }
@@ -128,11 +128,10 @@ public final class DmlPlanner {
 
     private List<ExpressionEvaluator.Value[]> sourceRows(Stmt.Insert stmt, int width, ScanScope scope,
                                                           String defaultNamespace) {
-        SqlNode source = stmt.node().getSource();
+        SqlNode source = stmt.query();
         List<ExpressionEvaluator.Value[]> rows = new ArrayList<>();
-        if (source.getKind() == SqlKind.VALUES) {
-            for (SqlNode rowNode : ((SqlCall) source).getOperandList()) {
-                List<SqlNode> exprs = ((SqlCall) rowNode).getOperandList();
+        if (stmt.rows() != null) {
+            for (List<SqlNode> exprs : stmt.rows()) {
                 if (exprs.size() != width) {
                     throw KalamException.execution("INSERT has " + exprs.size() + " value(s) for " + width
                             + " column(s)");

@@ -125,8 +125,8 @@ public final class KalamParser {
     // ---------- queries and DML (Calcite) ----------
 
     static Stmt.Query query(String sql, List<Object> params, String defaultNamespace, boolean explain) {
-        CalciteSql.Prepared p = CalciteSql.prepare(sql, params);
-        SqlNode node = CalciteSql.parse(p.sql());
+        CalciteSql.Parsed p = CalciteSql.parseCached(sql, params);
+        SqlNode node = p.node();
         if (!node.getKind().belongsTo(SqlKind.QUERY)) {
             throw KalamException.invalidSql("expected a query [kind=" + node.getKind() + "]");
         }
@@ -146,17 +146,43 @@ public final class KalamParser {
     }
 
     private static Stmt dml(String sql, List<Object> params, String defaultNamespace) {
-        CalciteSql.Prepared p = CalciteSql.prepare(sql, params);
-        SqlNode node = CalciteSql.parse(p.sql());
+        Stmt.Insert simple = SimpleInsertParser.tryParse(sql, params, defaultNamespace);
+        if (simple != null) {
+            return simple;
+        }
+        CalciteSql.Parsed p = CalciteSql.parseCached(sql, params);
+        SqlNode node = p.node();
         return switch (node) {
-            case SqlInsert insert -> new Stmt.Insert(tableRef(((SqlIdentifier) insert.getTargetTable()).names,
-                    defaultNamespace), insert, p.params());
+            case SqlInsert insert -> insert(insert, p.params(), defaultNamespace);
             case SqlUpdate update -> new Stmt.Update(tableRef(((SqlIdentifier) update.getTargetTable()).names,
                     defaultNamespace), update, p.params());
             case SqlDelete delete -> new Stmt.Delete(tableRef(((SqlIdentifier) delete.getTargetTable()).names,
                     defaultNamespace), delete, p.params());
             default -> throw KalamException.invalidSql("unsupported statement [kind=" + node.getKind() + "]");
         };
+    }
+
+    private static Stmt.Insert insert(SqlInsert insert, List<Object> params, String defaultNamespace) {
+        List<String> columns = null;
+        if (insert.getTargetColumnList() != null && !insert.getTargetColumnList().isEmpty()) {
+            columns = new ArrayList<>();
+            for (SqlNode c : insert.getTargetColumnList()) {
+                columns.add(((SqlIdentifier) c).getSimple());
+            }
+        }
+        SqlNode source = insert.getSource();
+        List<List<SqlNode>> rows = null;
+        SqlNode query = null;
+        if (source.getKind() == SqlKind.VALUES) {
+            rows = new ArrayList<>();
+            for (SqlNode row : ((org.apache.calcite.sql.SqlCall) source).getOperandList()) {
+                rows.add(((org.apache.calcite.sql.SqlCall) row).getOperandList());
+            }
+        } else {
+            query = source;
+        }
+        return new Stmt.Insert(tableRef(((SqlIdentifier) insert.getTargetTable()).names, defaultNamespace), columns,
+                rows, query, params);
     }
 
     static Stmt.TableRef tableRef(List<String> names, String defaultNamespace) {

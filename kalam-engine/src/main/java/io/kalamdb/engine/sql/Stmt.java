@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.calcite.sql.SqlDelete;
-import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlUpdate;
 
 /** A parsed statement of a batch, before authorisation and execution. */
@@ -27,7 +26,11 @@ public sealed interface Stmt {
                  boolean mentionsDeleted, boolean hasLimit, boolean explain) implements Stmt {
     }
 
-    record Insert(TableRef table, SqlInsert node, List<Object> params) implements Stmt {
+    /**
+     * INSERT: target columns (null = all, in order), and either VALUES rows (expressions) or a source query.
+     */
+    record Insert(TableRef table, List<String> columns, List<List<org.apache.calcite.sql.SqlNode>> rows,
+                  org.apache.calcite.sql.SqlNode query, List<Object> params) implements Stmt {
     }
 
     record Update(TableRef table, SqlUpdate node, List<Object> params) implements Stmt {
