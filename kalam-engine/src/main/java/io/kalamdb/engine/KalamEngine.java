@@ -145,6 +145,21 @@ public final class KalamEngine implements AutoCloseable {
         return this.sql.execute(session, sql, params, defaultNamespace);
     }
 
+    /**
+     * {@link #execute} without waiting on the calling thread for a single write's durability: the future
+     * completes (on the write log's thread) when the write is acknowledged. Parsing, authorisation and
+     * planning still run on the calling thread. Failures complete the future with a {@code KalamException}.
+     */
+    public java.util.concurrent.CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql,
+                                                                                    List<Object> params,
+                                                                                    String defaultNamespace) {
+        try {
+            return this.sql.executeAsync(session, sql, params, defaultNamespace);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
     public UserService users() {
         return users;
     }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -57,6 +58,23 @@ public final class SqlExecutor {
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {
+        try {
+            return executeAsync(session, sql, params, namespace).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof KalamException k) {
+                throw k;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #execute}, but a request that is a single INSERT, UPDATE or DELETE does not wait for its
+     * write to be durable on the calling thread: the future completes when the write log acknowledges it, so
+     * the caller's thread is free meanwhile (and more writes share each group commit).
+     */
+    public CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql, List<Object> params,
+                                                                 String namespace) {
         if (sql == null || sql.isBlank()) {
             throw new KalamException(KalamErrorCode.EMPTY_SQL, "No SQL statements found");
         }
@@ -97,7 +115,55 @@ public final class SqlExecutor {
                 throw prefixed(e, i, batch);
             }
         }
-        return run(stmts, session, ns, batch);
+        if (!batch) {
+            CompletableFuture<List<StatementResult>> async = tryAsyncWrite(stmts.get(0), session, ns);
+            if (async != null) {
+                return async;
+            }
+        }
+        return CompletableFuture.completedFuture(run(stmts, session, ns, batch));
+    }
+
+    /** A single DML statement as a future of its acknowledgement, or null for anything else. */
+    private CompletableFuture<List<StatementResult>> tryAsyncWrite(Stmt stmt, Session session, String ns) {
+        Session s = session;
+        Stmt inner = stmt;
+        if (stmt instanceof Stmt.ExecuteAs ea) {
+            s = authorizer.impersonate(ea.userId(), session);
+            inner = ea.inner();
+        }
+        ScanScope scope = new ScanScope(s.userId(), false);
+        String who = s.userId();
+        List<RowOp> ops;
+        String verb;
+        switch (inner) {
+            case Stmt.Insert ins -> {
+                ops = dml.insert(ins, scope, ns);
+                verb = "Inserted";
+            }
+            case Stmt.Update upd -> {
+                ops = dml.update(upd, scope, ns);
+                verb = "Updated";
+            }
+            case Stmt.Delete del -> {
+                ops = dml.delete(del, scope, ns);
+                verb = "Deleted";
+            }
+            default -> {
+                return null;
+            }
+        }
+        if (ops.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of(StatementResult.message(verb + " 0 row(s)", 0, who)));
+        }
+        return log.append(new Command.Rows(ops)).thenApply(r -> {
+            long n = switch (verb) {
+                case "Inserted" -> r.inserted();
+                case "Updated" -> r.updated();
+                default -> r.deleted();
+            };
+            return List.of(StatementResult.message(verb + " " + n + " row(s)", n, who));
+        });
     }
 
     private void checkParams(List<Object> ps) {

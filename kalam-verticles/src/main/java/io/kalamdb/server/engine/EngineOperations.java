@@ -18,6 +18,20 @@ public interface EngineOperations {
     /** Runs a batch; see {@link KalamEngine#execute}. Blocking. */
     List<StatementResult> execute(Session session, String sql, List<Object> params, String defaultNamespace);
 
+    /**
+     * Runs a batch; a single write completes when it is durable without holding the calling thread (see
+     * {@link KalamEngine#executeAsync}). Parsing and planning happen on the calling thread.
+     */
+    default java.util.concurrent.CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql,
+            List<Object> params, String defaultNamespace) {
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    execute(session, sql, params, defaultNamespace));
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
     UserService users();
 
     /** Topic consumption and acks. */
@@ -32,6 +46,12 @@ public interface EngineOperations {
             public List<StatementResult> execute(Session session, String sql, List<Object> params,
                                                  String defaultNamespace) {
                 return engine.execute(session, sql, params, defaultNamespace);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<List<StatementResult>> executeAsync(Session session,
+                    String sql, List<Object> params, String defaultNamespace) {
+                return engine.executeAsync(session, sql, params, defaultNamespace);
             }
 
             @Override

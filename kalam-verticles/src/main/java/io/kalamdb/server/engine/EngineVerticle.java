@@ -49,8 +49,19 @@ public final class EngineVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         SessionResolver sessions = new SessionResolver(engine.users(), EngineVerticle::nowMicros);
-        this.<SqlRequest>consume(Addresses.SQL_EXECUTE, r -> new SqlReply(
-                engine.execute(sessions.session(r.principal()), r.sql(), r.params(), r.namespace())));
+        consumers.add(vertx.eventBus().<SqlRequest>consumer(Addresses.SQL_EXECUTE, message -> {
+            SqlRequest r = message.body();
+            java.util.concurrent.CompletableFuture<List<io.kalamdb.engine.StatementResult>> results;
+            try {
+                results = engine.executeAsync(sessions.session(r.principal()), r.sql(), r.params(), r.namespace());
+            } catch (RuntimeException e) {
+                results = java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+            // A single write completes on the write log's thread once durable: reply from there, so this
+            // worker is free for the next request meanwhile (Message.reply is thread-safe).
+            results.whenComplete((list, failure) -> message.reply(failure == null ? new SqlReply(list)
+                    : failureReply(failure)));
+        }));
         this.<TopicConsumeRequest>consume(Addresses.TOPIC_CONSUME, r -> consumeTopic(sessions, r));
         this.<TopicAckRequest>consume(Addresses.TOPIC_ACK, r -> {
             Authorizer.requireConsumer(sessions.session(r.principal()));
@@ -75,6 +86,16 @@ public final class EngineVerticle extends VerticleBase {
             next = null;
         }
         return new TopicConsumeReply(result, next);
+    }
+
+    private static EngineFailure failureReply(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof KalamException k) {
+            return new EngineFailure(k);
+        }
+        LOG.error("engine call failed [address={}]", Addresses.SQL_EXECUTE, cause);
+        return new EngineFailure(KalamException.internal("internal error: " + cause.getMessage(), cause));
     }
 
     private <T> void consume(String address, Function<T, Object> work) {
