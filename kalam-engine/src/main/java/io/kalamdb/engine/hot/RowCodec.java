@@ -89,6 +89,40 @@ public final class RowCodec {
         return new StoredRow(seq, deleted, values);
     }
 
+    /**
+     * One column's value without decoding the rest of the row (for filtering before a full decode); the value
+     * is converted to the column's current type like {@link #decode} does.
+     */
+    public static Object decodeColumn(TableDef table, byte[] stored, int columnIndex) {
+        ColumnDef target = table.columns().get(columnIndex);
+        ByteBuffer in = ByteBuffer.wrap(stored);
+        in.position(9);
+        int count = in.getShort() & 0xffff;
+        for (int k = 0; k < count; k++) {
+            int columnId = in.getShort() & 0xffff;
+            KalamType.Kind kind = KINDS[in.get()];
+            if (columnId == target.id()) {
+                Object v = readValue(in, kind);
+                return target.type().kind() == kind ? v : ValueCoercion.convertStored(v, kind, target.type());
+            }
+            skipValue(in, kind);
+        }
+        return null;
+    }
+
+    private static void skipValue(ByteBuffer in, KalamType.Kind kind) {
+        switch (kind) {
+            case BOOLEAN -> in.position(in.position() + 1);
+            case SMALLINT -> in.position(in.position() + 2);
+            case INT, DATE, FLOAT -> in.position(in.position() + 4);
+            case BIGINT, TIMESTAMP, DATETIME, TIME, DOUBLE -> in.position(in.position() + 8);
+            case DECIMAL, TEXT, JSON, UUID, BYTES -> {
+                int len = in.getInt();
+                in.position(in.position() + len);
+            }
+        }
+    }
+
     private static int indexOfId(List<ColumnDef> columns, int id) {
         for (int i = 0; i < columns.size(); i++) {
             if (columns.get(i).id() == id) {

@@ -261,13 +261,12 @@ final class DirectQuery {
         try (HotStore.Cursor c = store.scan(bySeq ? Space.SEQ_INDEX : Space.ROWS, prefix, descending)) {
             while (c.next()) {
                 byte[] value = bySeq ? store.get(Space.ROWS, c.value()) : c.value();
-                if (value == null || (!scope.includeDeleted() && RowCodec.isDeleted(value))) {
+                if (value == null || (!scope.includeDeleted() && RowCodec.isDeleted(value))
+                        || SnowflakeGenerator.timestampMs(RowCodec.seqOf(value)) < expiredBeforeMs
+                        || !matchesEncoded(value, operands)) {
                     continue;
                 }
                 StoredRow row = RowCodec.decode(table, value);
-                if (SnowflakeGenerator.timestampMs(row.seq()) < expiredBeforeMs || !matches(row, operands)) {
-                    continue;
-                }
                 if (skip > 0) {
                     skip--;
                     continue;
@@ -299,41 +298,43 @@ final class DirectQuery {
         return col == SEQ ? (Object) row.seq() : col == DELETED ? (Object) row.deleted() : row.values()[col];
     }
 
-    private boolean matches(StoredRow row, Object[] operands) {
+    /** Tests the predicates on the stored bytes, decoding only the columns they name. */
+    private boolean matchesEncoded(byte[] stored, Object[] operands) {
         for (int i = 0; i < operands.length; i++) {
             Predicate p = predicates.get(i);
-            Object v = valueOf(row, p.column());
-            switch (p.op()) {
-                case IS_NULL -> {
-                    if (v != null) {
-                        return false;
-                    }
-                }
-                case IS_NOT_NULL -> {
-                    if (v == null) {
-                        return false;
-                    }
-                }
-                default -> {
-                    if (v == null || operands[i] == null) {
-                        return false;
-                    }
-                    int cmp = compare(v, operands[i]);
-                    boolean ok = switch (p.op()) {
-                        case EQUALS -> cmp == 0;
-                        case NOT_EQUALS -> cmp != 0;
-                        case LESS_THAN -> cmp < 0;
-                        case LESS_THAN_OR_EQUAL -> cmp <= 0;
-                        case GREATER_THAN -> cmp > 0;
-                        default -> cmp >= 0;
-                    };
-                    if (!ok) {
-                        return false;
-                    }
-                }
+            int col = p.column();
+            Object v = col == SEQ ? (Object) RowCodec.seqOf(stored) : col == DELETED
+                    ? (Object) RowCodec.isDeleted(stored) : RowCodec.decodeColumn(table, stored, col);
+            if (!test(p, v, operands[i])) {
+                return false;
             }
         }
         return true;
+    }
+
+    private static boolean test(Predicate p, Object v, Object operand) {
+        switch (p.op()) {
+            case IS_NULL -> {
+                return v == null;
+            }
+            case IS_NOT_NULL -> {
+                return v != null;
+            }
+            default -> {
+                if (v == null || operand == null) {
+                    return false;
+                }
+                int cmp = compare(v, operand);
+                return switch (p.op()) {
+                    case EQUALS -> cmp == 0;
+                    case NOT_EQUALS -> cmp != 0;
+                    case LESS_THAN -> cmp < 0;
+                    case LESS_THAN_OR_EQUAL -> cmp <= 0;
+                    case GREATER_THAN -> cmp > 0;
+                    default -> cmp >= 0;
+                };
+            }
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
