@@ -5,7 +5,6 @@ import io.kalamdb.engine.error.KalamException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -203,37 +202,36 @@ public final class RocksHotStore implements HotStore {
 
     private final class RocksCursor implements Cursor {
         private final ReadOptions readOptions = new ReadOptions();
+        private final org.rocksdb.Slice lower;
+        private final org.rocksdb.Slice upper;
         private final RocksIterator it;
-        private final byte[] prefix;
+        private final boolean reverse;
         private boolean started;
 
+        /** Iterates keys with {@code prefix}; RocksDB's iterate bounds end the range, so no key is copied to check. */
         RocksCursor(ColumnFamilyHandle cf, byte[] prefix, byte[] from, boolean reverse, org.rocksdb.Snapshot snap) {
-            this.prefix = prefix;
+            this.reverse = reverse;
             if (snap != null) {
                 readOptions.setSnapshot(snap);
             }
+            byte[] end = KeyCodec.prefixUpperBound(prefix);
+            this.lower = new org.rocksdb.Slice(prefix);
+            this.upper = end == null ? null : new org.rocksdb.Slice(end);
+            readOptions.setIterateLowerBound(lower);
+            if (upper != null) {
+                readOptions.setIterateUpperBound(upper);
+            }
             this.it = db.newIterator(cf, readOptions);
-            this.reverse = reverse;
             if (reverse) {
                 if (from != null) {
                     it.seekForPrev(from);
                 } else {
-                    byte[] upper = KeyCodec.prefixUpperBound(prefix);
-                    if (upper == null) {
-                        it.seekToLast();
-                    } else {
-                        it.seekForPrev(upper);
-                        if (it.isValid() && Arrays.equals(it.key(), upper)) {
-                            it.prev();
-                        }
-                    }
+                    it.seekToLast();
                 }
             } else {
                 it.seek(from != null ? from : prefix);
             }
         }
-
-        private final boolean reverse;
 
         @Override
         public boolean next() {
@@ -245,7 +243,7 @@ public final class RocksHotStore implements HotStore {
                 }
             }
             started = true;
-            return it.isValid() && KeyCodec.startsWith(it.key(), prefix);
+            return it.isValid();
         }
 
         @Override
@@ -262,6 +260,10 @@ public final class RocksHotStore implements HotStore {
         public void close() {
             it.close();
             readOptions.close();
+            lower.close();
+            if (upper != null) {
+                upper.close();
+            }
         }
     }
 }
