@@ -64,9 +64,34 @@ public final class JwtService {
                 sign(user, TokenType.REFRESH, now, refreshExpiry), refreshExpiry, now);
     }
 
+    /**
+     * Tokens whose signature and claims were checked, by token text: a token never changes, so only its
+     * expiry needs checking again (clients send the same token with every request; verifying costs an HMAC and
+     * two JSON parses). Bounded; cleared when full.
+     */
+    private final java.util.Map<String, TokenClaims> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int VERIFIED_CACHE_SIZE = 10_000;
+
     /** Checks signature, issuer, lifetime and claims; the future fails with a {@link KalamException}. */
     public Future<TokenClaims> verify(String token) {
         requireNonNull(token, "token is null");
+        TokenClaims known = verified.get(token);
+        if (known != null) {
+            if (clock.instant().getEpochSecond() > known.expiresAtSeconds() + LEEWAY_SECONDS) {
+                verified.remove(token);
+                return Future.failedFuture(new KalamException(KalamErrorCode.TOKEN_EXPIRED, INVALID_CREDENTIALS));
+            }
+            return Future.succeededFuture(known);
+        }
+        return verifyFully(token).onSuccess(claims -> {
+            if (verified.size() >= VERIFIED_CACHE_SIZE) {
+                verified.clear();
+            }
+            verified.put(token, claims);
+        });
+    }
+
+    private Future<TokenClaims> verifyFully(String token) {
         Future<?> checked;
         try {
             checked = auth.authenticate(new TokenCredentials(token));

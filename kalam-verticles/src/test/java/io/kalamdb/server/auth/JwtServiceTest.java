@@ -90,6 +90,36 @@ class JwtServiceTest {
     }
 
     @Test
+    void aVerifiedTokenIsRememberedButStillExpires() {
+        Instant[] now = {NOW};
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        JwtService jwt = new JwtService(vertx, SECRET, 24, moving);
+        String token = jwt.issue(user("alice", Role.USER)).accessToken();
+        TokenClaims first = Futures.await(jwt.verify(token));
+        assertEquals(first, Futures.await(jwt.verify(token)), "the second check answers from the cache");
+        now[0] = NOW.plus(Duration.ofHours(24)).plusSeconds(61);
+        assertEquals(KalamErrorCode.TOKEN_EXPIRED, Futures.failure(jwt.verify(token)).code(),
+                "a remembered token expires like any other");
+        String forged = token.substring(0, token.length() - 2) + "xy";
+        assertEquals(KalamErrorCode.INVALID_CREDENTIALS, Futures.failure(jwt.verify(forged)).code());
+    }
+
+    @Test
     void forgedOrMalformedTokensAreInvalidCredentials() {
         String token = service(NOW).issue(user("alice", Role.USER)).accessToken();
         String forged = new JwtService(vertx, "another-secret-of-at-least-thirty-two-chars", 24,
