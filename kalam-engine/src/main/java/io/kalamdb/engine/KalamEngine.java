@@ -77,8 +77,8 @@ public final class KalamEngine implements AutoCloseable {
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
                 new TopicExecutor(catalog, log, topics), store);
         if (catalog.namespace("default") == null) {
-            log.append(new Command.PutNamespace(new NamespaceDef("default", System.currentTimeMillis() * 1000L,
-                    null), true)).join();
+            log.commit(new Command.PutNamespace(new NamespaceDef("default", System.currentTimeMillis() * 1000L,
+                    null), true));
         }
         users.ensureRoot(config.rootPassword());
         this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs());

@@ -9,7 +9,6 @@ import io.kalamdb.engine.write.Command;
 import io.kalamdb.engine.write.WriteLog;
 
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * Users over the catalog and the write log: password checks with lockout (5 failures lock the account for
@@ -35,14 +34,7 @@ public final class LocalUserService implements UserService {
     }
 
     private void put(UserRecord user, boolean create) {
-        try {
-            log.append(new Command.PutUser(user, create)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof KalamException k) {
-                throw k;
-            }
-            throw KalamException.internal("user write failed", e.getCause());
-        }
+        log.commit(new Command.PutUser(user, create));
     }
 
     /** Creates root on first start; sets its password when one is configured and differs. */

@@ -86,13 +86,13 @@ public final class Housekeeper implements AutoCloseable {
                 byte[] pk = java.util.Arrays.copyOfRange(key, pkStart, key.length);
                 ops.add(new RowOp(RowOp.Kind.HARD_DELETE, t.id(), partition, pk, null, null));
                 if (ops.size() == OPS_PER_COMMAND) {
-                    log.append(new Command.Rows(ops)).join();
+                    log.commit(new Command.Rows(ops));
                     ops = new ArrayList<>();
                 }
             }
         }
         if (!ops.isEmpty()) {
-            log.append(new Command.Rows(ops)).join();
+            log.commit(new Command.Rows(ops));
         }
     }
 
@@ -123,7 +123,7 @@ public final class Housekeeper implements AutoCloseable {
             }
         }
         if (trimBefore > 0) {
-            log.append(new Command.TrimTopic(t.id(), partition, trimBefore)).join();
+            log.commit(new Command.TrimTopic(t.id(), partition, trimBefore));
         }
     }
 

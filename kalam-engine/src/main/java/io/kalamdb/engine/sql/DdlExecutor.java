@@ -55,14 +55,7 @@ public final class DdlExecutor {
     }
 
     private void append(Command command) {
-        try {
-            log.append(command).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof KalamException k) {
-                throw k;
-            }
-            throw KalamException.internal("write failed: " + e.getCause(), e.getCause());
-        }
+        log.commit(command);
     }
 
     public StatementResult execute(Stmt stmt, Session s) {

@@ -383,13 +383,6 @@ public final class SqlExecutor {
     }
 
     private ApplyResult apply(List<RowOp> ops) {
-        try {
-            return log.append(new Command.Rows(ops)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof KalamException k) {
-                throw k;
-            }
-            throw KalamException.internal("write failed: " + e.getCause(), e.getCause());
-        }
+        return log.commit(new Command.Rows(ops));
     }
 }

@@ -18,7 +18,6 @@ import io.kalamdb.engine.write.WriteLog;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 
 /** Executes topic statements: topic DDL, routes, CONSUME and ACK. */
 public final class TopicExecutor {
@@ -40,14 +39,7 @@ public final class TopicExecutor {
     }
 
     private void append(Command c) {
-        try {
-            log.append(c).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof KalamException k) {
-                throw k;
-            }
-            throw KalamException.internal("write failed", e.getCause());
-        }
+        log.commit(c);
     }
 
     private static long now() {

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -237,15 +236,7 @@ public final class TopicService {
     }
 
     private void commit(TopicDef t, String group, int partition, long offset) {
-        try {
-            log.append(new Command.CommitOffset(t.id(), group, partition, offset,
-                    System.currentTimeMillis() * 1000L)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof KalamException k) {
-                throw k;
-            }
-            throw KalamException.internal("offset commit failed", e.getCause());
-        }
+        log.commit(new Command.CommitOffset(t.id(), group, partition, offset, System.currentTimeMillis() * 1000L));
     }
 
     /** Completes when a message is next appended to the topic (for long polls); callers add their own timeout. */

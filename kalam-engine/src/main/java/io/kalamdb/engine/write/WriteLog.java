@@ -11,6 +11,18 @@ public interface WriteLog extends AutoCloseable {
     /** Completes once the command is applied and durable, or fails with the apply error. */
     CompletableFuture<ApplyResult> append(Command command);
 
+    /** Appends and waits until the command is applied and durable; its failure is rethrown as is. */
+    default ApplyResult commit(Command command) {
+        try {
+            return append(command).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof io.kalamdb.engine.error.KalamException k) {
+                throw k;
+            }
+            throw io.kalamdb.engine.error.KalamException.internal("write failed: " + e.getCause(), e.getCause());
+        }
+    }
+
     @Override
     void close();
 }
