@@ -94,7 +94,8 @@ public sealed interface Stmt {
     record KillLiveQuery(String liveId) implements Stmt {
     }
 
-    record CreateTopic(String topic, int partitions) implements Stmt {
+    /** CREATE TOPIC; retention values null = the defaults (7 days, 1 GiB per partition). */
+    record CreateTopic(String topic, int partitions, Long retentionSeconds, Long retentionMaxBytes) implements Stmt {
     }
 
     record DropTopic(String topic, boolean ifExists) implements Stmt {

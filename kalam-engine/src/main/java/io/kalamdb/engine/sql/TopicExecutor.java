@@ -68,7 +68,9 @@ public final class TopicExecutor {
                 }
                 long now = now();
                 append(new Command.PutTopic(new TopicDef(catalog.allocateTopicId(), catalog.namespace(ns).name(),
-                        name, ct.partitions(), TopicDef.DEFAULT_RETENTION_SECONDS, TopicDef.DEFAULT_RETENTION_BYTES,
+                        name, ct.partitions(),
+                        ct.retentionSeconds() == null ? TopicDef.DEFAULT_RETENTION_SECONDS : ct.retentionSeconds(),
+                        ct.retentionMaxBytes() == null ? TopicDef.DEFAULT_RETENTION_BYTES : ct.retentionMaxBytes(),
                         List.of(), now, now), true));
                 yield StatementResult.message("Created topic '" + ct.topic() + "' with " + ct.partitions()
                         + " partition(s)", 0, who);

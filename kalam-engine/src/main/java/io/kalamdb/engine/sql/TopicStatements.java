@@ -31,8 +31,28 @@ final class TopicStatements {
             }
             partitions = (int) n;
         }
+        Long retentionSeconds = null;
+        Long retentionBytes = null;
+        if (c.acceptWord("WITH")) {
+            c.expectSymbol("(");
+            do {
+                String key = c.identifier("topic option").toLowerCase(Locale.ROOT);
+                c.expectSymbol("=");
+                long v = c.number(key);
+                if (v < 1) {
+                    throw KalamException.execution(key + " must be positive [" + key + "=" + v + "]");
+                }
+                switch (key) {
+                    case "retention_seconds" -> retentionSeconds = v;
+                    case "retention_max_bytes" -> retentionBytes = v;
+                    default -> throw KalamException.execution("unknown topic option '" + key
+                            + "' (retention_seconds or retention_max_bytes)");
+                }
+            } while (c.acceptSymbol(","));
+            c.expectSymbol(")");
+        }
         c.expectEnd();
-        return new Stmt.CreateTopic(topic, partitions);
+        return new Stmt.CreateTopic(topic, partitions, retentionSeconds, retentionBytes);
     }
 
     static Stmt alterTopic(TokenCursor c, String defaultNamespace) {

@@ -139,6 +139,32 @@ class TopicTest {
     }
 
     @Test
+    void retentionTrimsOldMessagesByAgeAndSize() throws Exception {
+        fx.sql(ROOT, "CREATE TOPIC chat.short WITH (retention_seconds = 1); "
+                + "ALTER TOPIC chat.short ADD SOURCE chat.messages ON INSERT");
+        fx.sql(ROOT, "CREATE TOPIC chat.small WITH (retention_max_bytes = 2000); "
+                + "ALTER TOPIC chat.small ADD SOURCE chat.messages ON INSERT");
+        for (int i = 0; i < 30; i++) {
+            fx.sql(ALICE, "INSERT INTO chat.messages (id, content) VALUES ($1, 'message body of some length')", i);
+        }
+        assertEquals(30, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rowCount());
+        long deadline = System.currentTimeMillis() + 15_000;
+        long left = 30;
+        while (left > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            left = fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rowCount();
+        }
+        assertEquals(0, left, "messages older than retention_seconds are deleted");
+        List<Object[]> kept = fx.one(WORKER, "CONSUME FROM chat.small FROM EARLIEST LIMIT 100").rows();
+        assertTrue(kept.size() > 0 && kept.size() < 30, "size retention keeps only the newest: " + kept.size());
+        assertEquals(29L, kept.get(kept.size() - 1)[2], "the newest message stays");
+        fx.sql(ALICE, "INSERT INTO chat.messages (id, content) VALUES (100, 'after trimming')");
+        assertEquals(30L, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rows().get(0)[2],
+                "offsets continue after trimmed messages");
+        code(KalamErrorCode.SQL_EXECUTION_ERROR, ROOT, "CREATE TOPIC chat.bad WITH (retention_days = 1)");
+    }
+
+    @Test
     void badInputAndRoles() {
         fx.sql(ROOT, "CREATE TOPIC chat.ev");
         code(KalamErrorCode.PERMISSION_DENIED, ALICE, "CONSUME FROM chat.ev LIMIT 1");
