@@ -20,6 +20,13 @@ public final class Addresses {
     /** {@code TopicAckRequest} → {@code Long}: commit a group's offset, the committed value in reply. */
     public static final String TOPIC_ACK = "kalam.topics.ack";
 
+    /** {@code LiveSubscribeRequest} → {@code Subscription}: validate, register and send the first page. */
+    public static final String LIVE_SUBSCRIBE = "kalam.live.subscribe";
+    /** {@code LiveNextBatchRequest} → nothing: send the next page of initial data to the sink. */
+    public static final String LIVE_NEXT_BATCH = "kalam.live.next-batch";
+    /** {@code Subscription} → nothing: end a live subscription (idempotent). */
+    public static final String LIVE_UNSUBSCRIBE = "kalam.live.unsubscribe";
+
     private Addresses() {
     }
 }

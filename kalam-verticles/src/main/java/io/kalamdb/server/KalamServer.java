@@ -39,13 +39,15 @@ public final class KalamServer implements AutoCloseable {
     private final KalamEngine engine;
     private final ServerConfig config;
     private final int actualPort;
+    private final String httpDeployment;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KalamServer(Vertx vertx, KalamEngine engine, ServerConfig config, int actualPort) {
+    private KalamServer(Vertx vertx, KalamEngine engine, ServerConfig config, int actualPort, String httpDeployment) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.config = requireNonNull(config, "config is null");
         this.actualPort = actualPort;
+        this.httpDeployment = requireNonNull(httpDeployment, "httpDeployment is null");
     }
 
     /**
@@ -83,8 +85,8 @@ public final class KalamServer implements AutoCloseable {
         try {
             BusCodecs.register(vertx.eventBus());
             AtomicInteger boundPort = new AtomicInteger();
-            await(deploy(vertx, engine, config, boundPort));
-            return new KalamServer(vertx, engine, config, boundPort.get());
+            String httpDeployment = await(deploy(vertx, engine, config, boundPort));
+            return new KalamServer(vertx, engine, config, boundPort.get(), httpDeployment);
         } catch (RuntimeException e) {
             closeQuietly(vertx);
             engine.close();
@@ -92,7 +94,9 @@ public final class KalamServer implements AutoCloseable {
         }
     }
 
-    private static Future<?> deploy(Vertx vertx, KalamEngine engine, ServerConfig config, AtomicInteger boundPort) {
+    /** Deploys the engine workers, then the HTTP verticles; the future holds the HTTP deployment's id. */
+    private static Future<String> deploy(Vertx vertx, KalamEngine engine, ServerConfig config,
+                                         AtomicInteger boundPort) {
         int workers = config.engineWorkers();
         DeploymentOptions engineOptions = new DeploymentOptions()
                 .setThreadingModel(ThreadingModel.WORKER)
@@ -130,6 +134,10 @@ public final class KalamServer implements AutoCloseable {
     /**
      * Stops accepting work, closes Vert.x (verticles undeploy), then closes the engine. Blocking: call it from a
      * plain thread (a shutdown hook, a test), never from an event loop.
+     *
+     * <p>The HTTP verticles go first, while the engine still answers: WebSockets are closed with 1001, requests in
+     * flight get their response (with {@code Connection: close}) and the port closes. Only then does the rest of
+     * Vert.x stop, so a request that was accepted is answered rather than cut off.
      */
     @Override
     public void close() {
@@ -137,6 +145,14 @@ public final class KalamServer implements AutoCloseable {
             return;
         }
         LOG.info("shutting down");
+        try {
+            vertx.undeploy(httpDeployment).toCompletionStage().toCompletableFuture()
+                    .get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the HTTP API did not stop cleanly", e);
+        }
         closeQuietly(vertx);
         engine.close();
         LOG.info("stopped");

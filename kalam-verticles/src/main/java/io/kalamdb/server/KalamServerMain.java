@@ -29,7 +29,12 @@ public final class KalamServerMain {
             exit(cause instanceof StartupException ? cause.getMessage() : "KalamDB failed to start: " + cause);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kalamdb-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // says why the server stops: a signal (SIGTERM, SIGINT) or an exit, not a failure of its own
+            org.slf4j.LoggerFactory.getLogger(KalamServerMain.class).info("JVM shutdown requested (a signal such as "
+                    + "SIGTERM or SIGINT, or an exit): stopping the server");
+            server.close();
+        }, "kalamdb-shutdown"));
         System.out.println("KalamDB listening on " + server.baseUrl());
         System.out.flush();
     }

@@ -60,10 +60,30 @@ public final class ServerConfig {
             "Raft (Ratis) port of cluster mode (env KALAMDB_RAFT_PORT).");
     public static final ConfigKey<String> CLUSTER_PEERS = ConfigKey.string("cluster.peers", "",
             "Comma-separated peers id@host:port of cluster mode (env KALAMDB_CLUSTER_PEERS); empty = single node.");
+    public static final ConfigKey<Integer> WS_AUTH_TIMEOUT_SECS = ConfigKey.integer("websocket.auth_timeout_secs", 3,
+            1, 3600, "Seconds a WebSocket may stay unauthenticated before auth_error and close 1008 "
+                    + "(env KALAMDB_WEBSOCKET_AUTH_TIMEOUT_SECS).");
+    public static final ConfigKey<Integer> WS_CLIENT_TIMEOUT_SECS = ConfigKey.integer("websocket.client_timeout_secs",
+            10, 1, 86_400, "Seconds without any frame from a WebSocket client before it is closed with 1000 "
+                    + "\"Heartbeat timeout\" (env KALAMDB_WEBSOCKET_CLIENT_TIMEOUT_SECS).");
+    public static final ConfigKey<Integer> WS_HEARTBEAT_INTERVAL_SECS = ConfigKey.integer(
+            "websocket.heartbeat_interval_secs", 5, 1, 3600, "How often idle WebSocket connections are looked for, "
+                    + "in seconds (env KALAMDB_WEBSOCKET_HEARTBEAT_INTERVAL_SECS).");
+    /**
+     * 1,000 frames: far above what a client that keeps up ever has queued (the reference's channel holds 128),
+     * small enough that a stalled client costs a bounded amount of memory before it is told to resume.
+     */
+    public static final ConfigKey<Integer> WS_MAX_PENDING_FRAMES = ConfigKey.integer("websocket.max_pending_frames",
+            1000, 1, 1_000_000, "Outbound frames a WebSocket connection may have queued; past it the subscription "
+                    + "adding more gets SUBSCRIBER_LAGGING with resume_from and ends (the client resubscribes).");
+    public static final ConfigKey<Integer> MAX_WS_MESSAGE_SIZE = ConfigKey.integer("security.max_ws_message_size",
+            1_048_576, 1, 268_435_456, "Largest accepted WebSocket message from a client in bytes; larger ones get "
+                    + "the error MESSAGE_TOO_LARGE.");
 
     /** The server's own keys; {@link #knownKeys()} adds the engine's. */
     public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, ENGINE_WORKERS, JWT_SECRET, JWT_EXPIRY_HOURS,
-            LOG_LEVEL, MAX_REQUEST_BODY_SIZE, GRPC_PORT, FLIGHT_PORT, RAFT_PORT, CLUSTER_PEERS);
+            LOG_LEVEL, MAX_REQUEST_BODY_SIZE, GRPC_PORT, FLIGHT_PORT, RAFT_PORT, CLUSTER_PEERS, WS_AUTH_TIMEOUT_SECS,
+            WS_CLIENT_TIMEOUT_SECS, WS_HEARTBEAT_INTERVAL_SECS, WS_MAX_PENDING_FRAMES, MAX_WS_MESSAGE_SIZE);
 
     /** Environment variables and the keys they override, applied after the file. */
     public static final Map<String, String> ENV_KEYS = envKeys(
@@ -81,7 +101,10 @@ public final class ServerConfig {
             "KALAMDB_FLIGHT_PORT", FLIGHT_PORT.key(),
             "KALAMDB_RAFT_PORT", RAFT_PORT.key(),
             "KALAMDB_BCRYPT_COST", EngineConfig.BCRYPT_COST.key(),
-            "KALAMDB_SYNC_WRITES", EngineConfig.SYNC_WRITES.key());
+            "KALAMDB_SYNC_WRITES", EngineConfig.SYNC_WRITES.key(),
+            "KALAMDB_WEBSOCKET_AUTH_TIMEOUT_SECS", WS_AUTH_TIMEOUT_SECS.key(),
+            "KALAMDB_WEBSOCKET_CLIENT_TIMEOUT_SECS", WS_CLIENT_TIMEOUT_SECS.key(),
+            "KALAMDB_WEBSOCKET_HEARTBEAT_INTERVAL_SECS", WS_HEARTBEAT_INTERVAL_SECS.key());
 
     private static final Set<String> SECRET_KEYS = Set.of(JWT_SECRET.key(), EngineConfig.ROOT_PASSWORD.key());
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -101,6 +124,11 @@ public final class ServerConfig {
     private final int flightPort;
     private final int raftPort;
     private final List<String> clusterPeers;
+    private final int wsAuthTimeoutSecs;
+    private final int wsClientTimeoutSecs;
+    private final int wsHeartbeatIntervalSecs;
+    private final int wsMaxPendingFrames;
+    private final int maxWsMessageSize;
     private final EngineConfig engineConfig;
 
     private ServerConfig(Map<String, String> values, Path source, Map<String, String> origins) {
@@ -118,6 +146,11 @@ public final class ServerConfig {
         this.raftPort = read(RAFT_PORT, origins);
         this.clusterPeers = Arrays.stream(read(CLUSTER_PEERS, origins).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.wsAuthTimeoutSecs = read(WS_AUTH_TIMEOUT_SECS, origins);
+        this.wsClientTimeoutSecs = read(WS_CLIENT_TIMEOUT_SECS, origins);
+        this.wsHeartbeatIntervalSecs = read(WS_HEARTBEAT_INTERVAL_SECS, origins);
+        this.wsMaxPendingFrames = read(WS_MAX_PENDING_FRAMES, origins);
+        this.maxWsMessageSize = read(MAX_WS_MESSAGE_SIZE, origins);
         try {
             this.engineConfig = EngineConfig.from(this.values);
         } catch (IllegalArgumentException e) {
@@ -229,6 +262,26 @@ public final class ServerConfig {
 
     public List<String> clusterPeers() {
         return clusterPeers;
+    }
+
+    public int wsAuthTimeoutSecs() {
+        return wsAuthTimeoutSecs;
+    }
+
+    public int wsClientTimeoutSecs() {
+        return wsClientTimeoutSecs;
+    }
+
+    public int wsHeartbeatIntervalSecs() {
+        return wsHeartbeatIntervalSecs;
+    }
+
+    public int wsMaxPendingFrames() {
+        return wsMaxPendingFrames;
+    }
+
+    public int maxWsMessageSize() {
+        return maxWsMessageSize;
     }
 
     public Path dataDir() {

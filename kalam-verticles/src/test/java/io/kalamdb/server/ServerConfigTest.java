@@ -39,6 +39,11 @@ class ServerConfigTest {
         assertEquals(24, config.jwtExpiryHours());
         assertEquals("info", config.logLevel());
         assertEquals(10_485_760, config.maxRequestBodySize());
+        assertEquals(1_048_576, config.maxWsMessageSize());
+        assertEquals(3, config.wsAuthTimeoutSecs());
+        assertEquals(10, config.wsClientTimeoutSecs());
+        assertEquals(5, config.wsHeartbeatIntervalSecs());
+        assertEquals(1000, config.wsMaxPendingFrames());
         assertEquals(9090, config.grpcPort());
         assertEquals(8815, config.flightPort());
         assertEquals(9188, config.raftPort());
@@ -83,6 +88,13 @@ class ServerConfigTest {
 
                 [security]
                 max_request_body_size = 1024
+                max_ws_message_size = 4096
+
+                [websocket]
+                auth_timeout_secs = 4
+                client_timeout_secs = 20
+                heartbeat_interval_secs = 2
+                max_pending_frames = 64
 
                 [logging]
                 level = "DEBUG"
@@ -111,6 +123,11 @@ class ServerConfigTest {
         assertEquals(2, config.jwtExpiryHours());
         assertEquals("debug", config.logLevel());
         assertEquals(1024, config.maxRequestBodySize());
+        assertEquals(4096, config.maxWsMessageSize());
+        assertEquals(4, config.wsAuthTimeoutSecs());
+        assertEquals(20, config.wsClientTimeoutSecs());
+        assertEquals(2, config.wsHeartbeatIntervalSecs());
+        assertEquals(64, config.wsMaxPendingFrames());
         assertEquals("5", config.values().get("topics.visibility_timeout_secs"));
         assertEquals(18815, config.flightPort());
         assertEquals(19188, config.raftPort());
@@ -155,6 +172,9 @@ class ServerConfigTest {
         env.put("KALAMDB_RAFT_PORT", "29188");
         env.put("KALAMDB_BCRYPT_COST", "5");
         env.put("KALAMDB_SYNC_WRITES", "false");
+        env.put("KALAMDB_WEBSOCKET_AUTH_TIMEOUT_SECS", "7");
+        env.put("KALAMDB_WEBSOCKET_CLIENT_TIMEOUT_SECS", "30");
+        env.put("KALAMDB_WEBSOCKET_HEARTBEAT_INTERVAL_SECS", "9");
         env.put("UNRELATED", "ignored");
         Set<String> variables = new TreeSet<>(env.keySet());
         variables.remove("UNRELATED");
@@ -177,6 +197,9 @@ class ServerConfigTest {
         assertEquals(29188, config.raftPort());
         assertEquals(5, config.engineConfig().bcryptCost());
         assertFalse(config.engineConfig().syncWrites());
+        assertEquals(7, config.wsAuthTimeoutSecs());
+        assertEquals(30, config.wsClientTimeoutSecs());
+        assertEquals(9, config.wsHeartbeatIntervalSecs());
         assertFalse(config.isLoopbackHost());
     }
 

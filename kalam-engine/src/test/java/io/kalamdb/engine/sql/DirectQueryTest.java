@@ -35,9 +35,14 @@ class DirectQueryTest {
         fx.sql(EngineFixture.ROOT, "CREATE NAMESPACE d; CREATE TABLE d.m (id BIGINT PRIMARY KEY, thread TEXT, "
                 + "n INT, at TIMESTAMP) WITH (TYPE='USER')");
         List<String> values = new ArrayList<>();
+        java.util.Set<Integer> ids = new java.util.LinkedHashSet<>();
+        while (ids.size() < 300) {
+            ids.add(random.nextInt(1_000_000));
+        }
+        java.util.Iterator<Integer> id = ids.iterator();
         for (int i = 0; i < 300; i++) {
             String n = random.nextInt(10) == 0 ? "NULL" : String.valueOf(random.nextInt(20) - 5);
-            values.add("(" + (random.nextInt(100_000) * 7 + i) + ", 't" + random.nextInt(5) + "', " + n + ", "
+            values.add("(" + id.next() + ", 't" + random.nextInt(5) + "', " + n + ", "
                     + (1_700_000_000_000_000L + random.nextInt(1_000_000) * 1000L) + ")");
         }
         fx.sql(U1, "INSERT INTO d.m (id, thread, n, at) VALUES " + String.join(", ", values));

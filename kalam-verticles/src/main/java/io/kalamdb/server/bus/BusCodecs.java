@@ -1,6 +1,7 @@
 package io.kalamdb.server.bus;
 
 import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.live.Subscription;
 import io.vertx.core.eventbus.EventBus;
 
 /**
@@ -21,6 +22,9 @@ public final class BusCodecs {
         registerLocal(bus, TopicConsumeRequest.class);
         registerLocal(bus, TopicConsumeReply.class);
         registerLocal(bus, TopicAckRequest.class);
+        registerLocal(bus, LiveSubscribeRequest.class);
+        registerLocal(bus, LiveNextBatchRequest.class);
+        registerLocal(bus, Subscription.class);
     }
 
     private static <T> void registerLocal(EventBus bus, Class<T> type) {

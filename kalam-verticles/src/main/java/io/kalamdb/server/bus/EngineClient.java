@@ -6,6 +6,7 @@ import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.live.Subscription;
 import io.kalamdb.server.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -39,6 +40,19 @@ public final class EngineClient {
 
     public Future<Long> ack(TopicAckRequest request) {
         return request(Addresses.TOPIC_ACK, request);
+    }
+
+    /** Subscribes; the sink has had the first page when the future completes (see {@code LiveQueryRegistry}). */
+    public Future<Subscription> subscribe(LiveSubscribeRequest request) {
+        return request(Addresses.LIVE_SUBSCRIBE, request);
+    }
+
+    public Future<Void> nextBatch(LiveNextBatchRequest request) {
+        return request(Addresses.LIVE_NEXT_BATCH, request);
+    }
+
+    public Future<Void> unsubscribe(Subscription subscription) {
+        return request(Addresses.LIVE_UNSUBSCRIBE, subscription);
     }
 
     public Future<UserRecord> login(LoginRequest request) {

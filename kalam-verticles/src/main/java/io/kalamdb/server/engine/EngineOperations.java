@@ -39,6 +39,25 @@ public interface EngineOperations {
         throw new UnsupportedOperationException("topics are not available in this engine");
     }
 
+    /**
+     * Registers a live subscription and sends its first page to the sink before returning; see
+     * {@link io.kalamdb.engine.live.LiveQueryRegistry#subscribe}. Blocking.
+     */
+    default io.kalamdb.engine.live.Subscription subscribe(Session session, String connectionId, String subscriptionId,
+            String sql, io.kalamdb.engine.live.SubscribeOptions options, io.kalamdb.engine.live.LiveSink sink) {
+        throw new UnsupportedOperationException("live queries are not available in this engine");
+    }
+
+    /** Sends a subscription's next page of initial data to its sink. Blocking. */
+    default void nextBatch(io.kalamdb.engine.live.Subscription subscription, Long lastSeqId) {
+        throw new UnsupportedOperationException("live queries are not available in this engine");
+    }
+
+    /** Ends a live subscription; idempotent. */
+    default void unsubscribe(io.kalamdb.engine.live.Subscription subscription) {
+        throw new UnsupportedOperationException("live queries are not available in this engine");
+    }
+
     static EngineOperations of(KalamEngine engine) {
         requireNonNull(engine, "engine is null");
         return new EngineOperations() {
@@ -62,6 +81,23 @@ public interface EngineOperations {
             @Override
             public io.kalamdb.engine.topic.TopicService topics() {
                 return engine.topics();
+            }
+
+            @Override
+            public io.kalamdb.engine.live.Subscription subscribe(Session session, String connectionId,
+                    String subscriptionId, String sql, io.kalamdb.engine.live.SubscribeOptions options,
+                    io.kalamdb.engine.live.LiveSink sink) {
+                return engine.live().subscribe(session, connectionId, subscriptionId, sql, options, sink);
+            }
+
+            @Override
+            public void nextBatch(io.kalamdb.engine.live.Subscription subscription, Long lastSeqId) {
+                engine.live().nextBatch(subscription, lastSeqId);
+            }
+
+            @Override
+            public void unsubscribe(io.kalamdb.engine.live.Subscription subscription) {
+                engine.live().unsubscribe(subscription);
             }
         };
     }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.Addresses;
 import io.kalamdb.server.bus.EngineFailure;
+import io.kalamdb.server.bus.LiveNextBatchRequest;
+import io.kalamdb.server.bus.LiveSubscribeRequest;
 import io.kalamdb.server.bus.LoginRequest;
 import io.kalamdb.server.bus.SetupRequest;
 import io.kalamdb.server.bus.SqlReply;
@@ -66,6 +68,16 @@ public final class EngineVerticle extends VerticleBase {
         this.<TopicAckRequest>consume(Addresses.TOPIC_ACK, r -> {
             Authorizer.requireConsumer(sessions.session(r.principal()));
             return engine.topics().ack(r.topic(), r.group(), r.partition(), r.offset());
+        });
+        this.<LiveSubscribeRequest>consume(Addresses.LIVE_SUBSCRIBE, r -> engine.subscribe(
+                sessions.session(r.principal()), r.connectionId(), r.subscriptionId(), r.sql(), r.options(), r.sink()));
+        this.<LiveNextBatchRequest>consume(Addresses.LIVE_NEXT_BATCH, r -> {
+            engine.nextBatch(r.subscription(), r.lastSeqId());
+            return null;
+        });
+        this.<io.kalamdb.engine.live.Subscription>consume(Addresses.LIVE_UNSUBSCRIBE, subscription -> {
+            engine.unsubscribe(subscription);
+            return null;
         });
         this.<LoginRequest>consume(Addresses.AUTH_LOGIN, r -> engine.users().authenticate(r.userId(), r.password()));
         this.<TokenPrincipal>consume(Addresses.AUTH_VERIFY, sessions::verify);

@@ -55,6 +55,26 @@ public final class ErrorMapper {
         };
     }
 
+    /**
+     * The {@code code} of a WebSocket {@code error} frame (reference 3.4) for a failed subscribe or next_batch:
+     * permission failures are {@code UNAUTHORIZED}, a missing table {@code NOT_FOUND}, bad SQL {@code INVALID_SQL};
+     * what is not the client's doing is {@code SUBSCRIPTION_FAILED}.
+     */
+    public static String wsCode(KalamErrorCode code) {
+        return switch (code) {
+            case INVALID_SQL, SQL_EXECUTION_ERROR, INVALID_INPUT, INVALID_PARAMETER, PARAMS_WITH_BATCH, EMPTY_SQL,
+                 BATCH_PARSE_ERROR -> "INVALID_SQL";
+            case TABLE_NOT_FOUND, NOT_FOUND -> "NOT_FOUND";
+            case PERMISSION_DENIED, MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED,
+                 SETUP_REQUIRED -> "UNAUTHORIZED";
+            case UNSUPPORTED -> "UNSUPPORTED";
+            case SUBSCRIPTION_LIMIT_EXCEEDED -> "SUBSCRIPTION_LIMIT_EXCEEDED";
+            case RATE_LIMIT_EXCEEDED -> "RATE_LIMIT_EXCEEDED";
+            case WEAK_PASSWORD, INVALID_USER, ALREADY_CONFIGURED, USER_EXISTS, INTERNAL_ERROR, AUTHENTICATION_ERROR,
+                 SHUTTING_DOWN -> "SUBSCRIPTION_FAILED";
+        };
+    }
+
     /** The {@code error} kind of an auth endpoint's body {@code {"error":kind,"message":…}} (reference 2.5). */
     public static String authErrorKind(KalamErrorCode code) {
         return switch (code) {

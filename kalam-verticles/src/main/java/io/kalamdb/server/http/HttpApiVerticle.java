@@ -7,13 +7,17 @@ import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.bus.EngineClient;
 import io.kalamdb.server.bus.EngineFailure;
+import io.kalamdb.server.ws.LiveQueryWebSocketHandler;
+import io.kalamdb.server.ws.WsSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import org.slf4j.Logger;
@@ -29,10 +33,17 @@ public final class HttpApiVerticle extends VerticleBase {
      * shared by every server asking for this same negative value", which is what port 0 means to us.
      */
     static final int SHARED_RANDOM_PORT = -1;
+    /**
+     * On stop, how long requests in flight may take to finish (each connection closes after its current
+     * response); Vert.x's own close would cut them at once.
+     */
+    static final long SHUTDOWN_GRACE_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
 
     private final ServerConfig config;
     private final IntConsumer onListening;
+    private LiveQueryWebSocketHandler liveQueries;
+    private HttpServer server;
 
     /**
      * @param onListening receives the port actually bound (the same for every instance)
@@ -52,6 +63,9 @@ public final class HttpApiVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(health);
         router.get("/v1/api/healthcheck").handler(health);
+        WsSettings ws = WsSettings.of(config);
+        liveQueries = new LiveQueryWebSocketHandler(vertx, ws, jwt, engine);
+        router.get("/v1/ws").handler(liveQueries);
         router.post("/v1/api/sql").handler(body).handler(new SqlHandler(engine, new BearerAuthenticator(jwt)));
         TopicsHandler topics = new TopicsHandler(vertx, engine, new BearerAuthenticator(jwt));
         router.post("/v1/api/topics/consume").handler(body).handler(topics::consume);
@@ -73,9 +87,25 @@ public final class HttpApiVerticle extends VerticleBase {
         });
 
         int port = config.port() == 0 ? SHARED_RANDOM_PORT : config.port();
-        return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
+        return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
+                        .setMaxWebSocketFrameSize(ws.transportFrameLimit())
+                        .setMaxWebSocketMessageSize(ws.transportFrameLimit()))
                 .requestHandler(router)
                 .listen()
-                .onSuccess(server -> onListening.accept(server.actualPort()));
+                .onSuccess(listening -> {
+                    server = listening;
+                    onListening.accept(listening.actualPort());
+                });
+    }
+
+    /**
+     * Closes this instance's WebSockets (1001), then shuts its server down gracefully: the port stops accepting
+     * (once every instance stopped), idle connections close, requests in flight finish within the grace period.
+     */
+    @Override
+    public Future<?> stop() {
+        Future<Void> sockets = liveQueries == null ? Future.succeededFuture() : liveQueries.shutdown();
+        return sockets.transform(ignored -> server == null ? Future.succeededFuture()
+                : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS));
     }
 }

@@ -70,6 +70,30 @@ class ErrorMapperTest {
     }
 
     @Test
+    void webSocketErrorCodesOfReference34() {
+        Map<KalamErrorCode, String> ws = new EnumMap<>(KalamErrorCode.class);
+        for (KalamErrorCode code : KalamErrorCode.values()) {
+            ws.put(code, "SUBSCRIPTION_FAILED");
+        }
+        for (KalamErrorCode code : EnumSet.of(KalamErrorCode.INVALID_SQL, KalamErrorCode.SQL_EXECUTION_ERROR,
+                KalamErrorCode.INVALID_INPUT, KalamErrorCode.INVALID_PARAMETER, KalamErrorCode.PARAMS_WITH_BATCH,
+                KalamErrorCode.EMPTY_SQL, KalamErrorCode.BATCH_PARSE_ERROR)) {
+            ws.put(code, "INVALID_SQL");
+        }
+        for (KalamErrorCode code : EnumSet.of(KalamErrorCode.PERMISSION_DENIED, KalamErrorCode.MISSING_AUTHORIZATION,
+                KalamErrorCode.INVALID_CREDENTIALS, KalamErrorCode.TOKEN_EXPIRED, KalamErrorCode.ACCOUNT_LOCKED,
+                KalamErrorCode.SETUP_REQUIRED)) {
+            ws.put(code, "UNAUTHORIZED");
+        }
+        ws.put(KalamErrorCode.TABLE_NOT_FOUND, "NOT_FOUND");
+        ws.put(KalamErrorCode.NOT_FOUND, "NOT_FOUND");
+        ws.put(KalamErrorCode.UNSUPPORTED, "UNSUPPORTED");
+        ws.put(KalamErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, "SUBSCRIPTION_LIMIT_EXCEEDED");
+        ws.put(KalamErrorCode.RATE_LIMIT_EXCEEDED, "RATE_LIMIT_EXCEEDED");
+        ws.forEach((code, wsCode) -> assertEquals(wsCode, ErrorMapper.wsCode(code), code.name()));
+    }
+
+    @Test
     void authEndpointErrorKindsOfReference25() {
         AUTH_KINDS.forEach((code, kind) -> assertEquals(kind, ErrorMapper.authErrorKind(code), code.name()));
         assertEquals("bad_request", ErrorMapper.authErrorKind(KalamErrorCode.INVALID_INPUT));

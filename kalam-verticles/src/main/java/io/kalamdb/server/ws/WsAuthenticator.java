@@ -1,0 +1,45 @@
+package io.kalamdb.server.ws;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.server.auth.JwtService;
+import io.kalamdb.server.auth.TokenType;
+import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.server.bus.TokenPrincipal;
+import io.vertx.core.Future;
+
+/**
+ * Checks a WebSocket's JWT as the protected HTTP routes do (reference 3.2, 6.3): a valid access token (signature,
+ * issuer, lifetime) naming a stored user that is not dropped or locked and holds the token's role.
+ */
+final class WsAuthenticator {
+    private final JwtService jwt;
+    private final EngineClient engine;
+
+    /** Who a socket belongs to once authenticated: the token's principal (re-checked on each subscribe). */
+    record Authenticated(TokenPrincipal principal, UserRecord user) {
+    }
+
+    WsAuthenticator(JwtService jwt, EngineClient engine) {
+        this.jwt = requireNonNull(jwt, "jwt is null");
+        this.engine = requireNonNull(engine, "engine is null");
+    }
+
+    Future<Authenticated> authenticate(String token) {
+        if (token == null || token.isBlank()) {
+            return Future.failedFuture(new KalamException(KalamErrorCode.MISSING_AUTHORIZATION,
+                    "Authentication required"));
+        }
+        return jwt.verify(token).compose(claims -> {
+            if (claims.type() != TokenType.ACCESS) {
+                return Future.failedFuture(new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
+                        "Invalid credentials"));
+            }
+            TokenPrincipal principal = claims.principal();
+            return engine.verify(principal).map(user -> new Authenticated(principal, user));
+        });
+    }
+}
