@@ -1,0 +1,4 @@
+/**
+ * Background upkeep: STREAM TTL eviction and topic retention.
+ */
+package io.kalamdb.engine.jobs;
