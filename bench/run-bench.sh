@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make bench: measures the built server (bin/kalamdb-server) over HTTP on loopback, in two write modes
-# (durable = synced log with group commit, the default; nosync = non-synced log), and PostgreSQL in the same run
-# as the peer of the durable INSERT figures; then prints every figure against BENCHMARKS.md.
+# make bench: measures the built server (bin/kalamdb-server) over HTTP and WebSocket on loopback, in two write
+# modes (durable = synced log with group commit, the default; nosync = non-synced log), PostgreSQL in the same run
+# as the peer of the durable INSERT figures and Redis Streams as the peer of the topic figures; then prints every
+# figure against BENCHMARKS.md.
 #
 # Run `make build` first (make bench does). Everything runs on 127.0.0.1, in temporary directories that are
 # removed on exit, bounded in time. Settings (environment, defaults in brackets):
@@ -11,6 +12,13 @@
 #   BENCH_REPEATS [3] (timed runs per write level, KalamDB and PostgreSQL, after one warm-up; medians reported)
 #   BENCH_TARGET_ROWS [100000]  BENCH_OTHER_USERS [999]  BENCH_OTHER_ROWS [100]
 #   BENCH_HISTORY_GROWTH [1] (e.g. 100: grow every history 100x and read again; takes long)
+#   BENCH_PHASES [insert,batch,history,topics,live]
+#   BENCH_STREAM_MODES [durable] (the modes that also run the phases topics and live; the others skip them,
+#              so that make bench stays near 12 minutes on 2 cores)
+#   BENCH_LIVE_USERS [10000] (users with one WebSocket connection each; bounded by ulimit -n, raised to the hard
+#              limit here)  BENCH_FANOUT [1000] (subscribers of one thread)
+#   BENCH_REDIS [1] (0 = skip the Redis Streams peer; installed with apt-get when missing and possible)
+#   BENCH_REDIS_ENTRIES [200000] (XADDs by redis-benchmark -c 50, then drained by XREADGROUP)
 #   BENCH_ARGS (more options of the load generator; list them with
 #              java -cp kalam-bench/target/classes io.kalamdb.bench.BenchMain --help)
 #   BENCH_PG [1] (0 = skip PostgreSQL)  BENCH_PG_CLIENTS [1,8,64]  BENCH_PG_DURATION_S [= BENCH_DURATION_S]
@@ -36,6 +44,12 @@ pg_enabled="${BENCH_PG:-1}"
 pg_clients="${BENCH_PG_CLIENTS:-1,8,64}"
 pg_duration_s="${BENCH_PG_DURATION_S:-$duration_s}"
 bcrypt_cost="${BENCH_BCRYPT_COST:-4}"
+phases="${BENCH_PHASES:-insert,batch,history,topics,live}"
+stream_modes="${BENCH_STREAM_MODES:-durable}"
+live_users="${BENCH_LIVE_USERS:-10000}"
+fanout="${BENCH_FANOUT:-1000}"
+redis_enabled="${BENCH_REDIS:-1}"
+redis_entries="${BENCH_REDIS_ENTRIES:-200000}"
 startup_timeout_s="${BENCH_STARTUP_TIMEOUT_S:-60}"
 root_password="BenchRoot-$$-$RANDOM"
 content='The quick brown fox jumps over the lazy dog; the load generator keeps talking so that every message h'
@@ -49,13 +63,20 @@ if [ ! -f "$bench_jar" ] || [ ! -x "$root/bin/kalamdb-server" ]; then
 fi
 bench_cp="$bench_jar:$root/kalam-bench/target/lib/*"
 
+# 10,000 WebSocket connections need as many descriptors in the load generator and in the server
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 work="$(mktemp -d /tmp/kalam-bench.XXXXXX)"
+# the server's configuration: one user holds the 1,000 subscriptions of the fan-out run (default 10)
+server_toml="$work/server.toml"
+printf '[rate_limit]\nmax_subscriptions_per_user = 20000\n' >"$server_toml"
 stamp="$(date -u +%Y%m%d-%H%M%S)"
 keep_dir="$root/kalam-bench/target/bench-results"
 mkdir -p "$keep_dir"
 results="$keep_dir/bench-$stamp.properties"
 : >"$results"
 server_pid=""
+redis_pid=""
 pg_ctl_bin=""
 pg_data=""
 pg_work=""
@@ -92,10 +113,18 @@ stop_pg() {
   fi
 }
 
+stop_redis() {
+  [ -n "$redis_pid" ] || return 0
+  kill -TERM "$redis_pid" 2>/dev/null || true
+  wait "$redis_pid" 2>/dev/null || true
+  redis_pid=""
+}
+
 cleanup() {
   local status=$?
   stop_server
   stop_pg
+  stop_redis
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
     echo "run-bench: kept $work ${pg_work:+and $pg_work}"
   else
@@ -129,7 +158,7 @@ start_server() {
   KALAMDB_SERVER_HOST=127.0.0.1 KALAMDB_SERVER_PORT=0 KALAMDB_GRPC_PORT=0 KALAMDB_FLIGHT_PORT=0 \
     KALAMDB_RAFT_PORT=0 KALAMDB_DATA_DIR="$data" KALAMDB_ROOT_PASSWORD="$root_password" \
     KALAMDB_SYNC_WRITES="$sync" KALAMDB_BCRYPT_COST="$bcrypt_cost" KALAMDB_LOG_LEVEL="${KALAMDB_LOG_LEVEL:-info}" \
-    "$root/bin/kalamdb-server" >"$logf" 2>&1 </dev/null &
+    "$root/bin/kalamdb-server" "$server_toml" >"$logf" 2>&1 </dev/null &
   server_pid=$!
   while ! grep -q '^KalamDB listening on http://' "$logf"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -153,8 +182,20 @@ start_server() {
   log "server ($mode, sync_writes=$sync) ready on 127.0.0.1:$server_port after $ready ms (pid $server_pid)"
 }
 
+# mode_phases MODE: BENCH_PHASES, without topics and live unless MODE is one of BENCH_STREAM_MODES.
+mode_phases() {
+  if [[ ",$stream_modes," == *",$1,"* ]]; then echo "$phases"; return; fi
+  local p out=""
+  for p in ${phases//,/ }; do
+    case "$p" in topics | live) ;; *) out="${out:+$out,}$p" ;; esac
+  done
+  echo "$out"
+}
+
 run_mode() {
-  local mode="$1" data="$work/$mode/data" logf="$work/$mode/server.log"
+  local mode="$1" data="$work/$mode/data" logf="$work/$mode/server.log" mphases
+  mphases="$(mode_phases "$mode")"
+  if [ -z "$mphases" ]; then log "mode $mode: no phase of BENCH_PHASES=$phases runs in it: skipped"; return 0; fi
   mkdir -p "$work/$mode"
   echo
   log "==== KalamDB, mode $mode ===="
@@ -169,7 +210,8 @@ run_mode() {
     --url "http://127.0.0.1:$server_port" --root-password "$root_password" --mode "$mode" \
     --results "$results" --transport "$transport" --warmup-s "$warmup_s" --duration-s "$duration_s" \
     --clients "$clients" --repeats "$repeats" --target-rows "$target_rows" --other-users "$other_users" \
-    --other-rows "$other_rows" --growth "$growth" ${BENCH_ARGS:-} || status=$?
+    --other-rows "$other_rows" --growth "$growth" --phases "$mphases" --live-users "$live_users" \
+    --fanout "$fanout" --server-pid "$server_pid" --jcmd "$java_home/bin/jcmd" ${BENCH_ARGS:-} || status=$?
   if [ "$status" != 0 ]; then
     put "$mode.status" "load generator failed (exit $status)"
     log "load generator failed (exit $status); server log tail:"
@@ -304,13 +346,82 @@ created_at TIMESTAMPTZ DEFAULT now())"
   pg_data=""
 }
 
+find_redis() { command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null; }
+
+# The Redis Streams anchor of the topic figures: a throwaway redis-server on 127.0.0.1 (no persistence),
+# XADD with redis-benchmark (50 clients, entries of the size of a KalamDB topic payload), then the XREADGROUP
+# COUNT 100 + XACK drain by one group with 2 consumers (BenchMain redis), as the KalamDB drain does it.
+run_redis() {
+  echo
+  log "==== Redis Streams (peer of the topic figures) ===="
+  if [ "$redis_enabled" = 0 ]; then put redis.status "skipped (BENCH_REDIS=0)"; log "skipped (BENCH_REDIS=0)"; return 0; fi
+  if [[ ",$phases," != *",topics,"* ]]; then put redis.status "skipped (no topics phase)"; log "skipped: no topics phase"
+    return 0; fi
+  if ! find_redis; then
+    log "Redis not installed: apt-get install -y redis-server redis-tools"
+    if [ "$(id -u)" = 0 ] && timeout 900 apt-get update -qq && \
+        DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq redis-server redis-tools >/dev/null; then
+      true
+    fi
+    if ! find_redis; then
+      put redis.status "skipped: Redis could not be installed"
+      log "Redis anchor skipped: redis-server/redis-tools could not be installed"
+      return 0
+    fi
+  fi
+  local port dir payload_bytes payload csv rps p50 p99 t0
+  port="$(free_port)"
+  dir="$work/redis"
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --daemonize no \
+    --protected-mode yes >"$dir/redis.log" 2>&1 </dev/null &
+  redis_pid=$!
+  t0=$(now_ms)
+  until redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1; do
+    if ! kill -0 "$redis_pid" 2>/dev/null || [ $(($(now_ms) - t0)) -gt 10000 ]; then
+      log "Redis anchor skipped: redis-server did not start"; tail -n 5 "$dir/redis.log"
+      put redis.status "skipped: redis-server did not start"; stop_redis; return 0
+    fi
+    sleep 0.05
+  done
+  payload_bytes="$(sed -n 's/^[a-z]*\.topics\.payload_bytes=//p' "$results" | head -n 1)"
+  payload_bytes="${payload_bytes:-300}"
+  payload="$(printf '%s' "{\"content\":\"$content$content$content$content\"}" | head -c "$payload_bytes")"
+  log "$(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$port (--save '' --appendonly no);" \
+    "XADD of $redis_entries entries of $payload_bytes bytes (the KalamDB topic payload size), 50 clients"
+  csv="$(timeout 600 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -n "$redis_entries" --csv \
+    XADD bench_events '*' payload "$payload" 2>/dev/null | tail -n 1)"
+  # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  rps="$(awk -F'","' '{print $2}' <<<"$csv")"
+  p50="$(awk -F'","' '{print $5}' <<<"$csv")"
+  p99="$(awk -F'","' '{print $7}' <<<"$csv")"
+  if [ -z "$rps" ]; then
+    log "redis-benchmark failed: $csv"; put redis.status "failed: redis-benchmark"; stop_redis; return 0
+  fi
+  put redis.xadd.per_s "$rps"
+  put redis.xadd.p50_ms "$p50"
+  put redis.xadd.p99_ms "$p99"
+  put redis.xadd.clients 50
+  put redis.payload_bytes "$payload_bytes"
+  log "$(printf 'Redis XADD, 50 clients (redis-benchmark): %8.0f/s, p50 %s ms, p99 %s ms' "$rps" "$p50" "$p99")"
+  # shellcheck disable=SC2086 # BENCH_CLIENT_JAVA_OPTS is a list
+  if timeout --signal=TERM --kill-after=30 600 "$java" ${BENCH_CLIENT_JAVA_OPTS:-} -cp "$bench_cp" \
+      io.kalamdb.bench.BenchMain redis --redis-port "$port" --results "$results"; then
+    put redis.status ok
+  else
+    put redis.status "XREADGROUP drain failed or incomplete"
+  fi
+  stop_redis
+}
+
 # ---- header: where and how this run measures ----
 client_jdk="$("$java" -version 2>&1 | head -n 1)"
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
 settings="modes=$modes transport=$transport warmup=${warmup_s}s duration=${duration_s}s x $repeats runs"
 settings+=" clients=$clients"
 settings+=" target_rows=$target_rows other_users=$other_users other_rows=$other_rows growth=${growth}x"
-settings+=" bcrypt_cost=$bcrypt_cost server: engine defaults, sync_writes per mode"
+settings+=" bcrypt_cost=$bcrypt_cost phases=$phases (topics,live in: $stream_modes) live_users=$live_users"
+settings+=" fanout=$fanout server: engine defaults + rate_limit.max_subscriptions_per_user=20000, sync_writes per mode"
 put env.date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 put env.host_cores "$(nproc) (nproc; load generator and server share them)"
 put env.cpu "${cpu:-unknown}, $(uname -sr), $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo)"
@@ -321,7 +432,8 @@ echo "==== KalamDB benchmark ($stamp) ===="
 echo "JDK:      $client_jdk ($java_home)"
 echo "cores:    $(nproc) (nproc), ${cpu:-unknown CPU}"
 echo "settings: $settings"
-echo "server:   bin/kalamdb-server, KALAMDB_JAVA_OPTS=${KALAMDB_JAVA_OPTS:-(none)}, loopback 127.0.0.1, port 0"
+echo "server:   bin/kalamdb-server $server_toml ([rate_limit] max_subscriptions_per_user = 20000)," \
+  "KALAMDB_JAVA_OPTS=${KALAMDB_JAVA_OPTS:-(none)}, loopback 127.0.0.1, port 0; ulimit -n $(ulimit -n)"
 echo "results:  $results"
 
 failed=0
@@ -331,7 +443,12 @@ for mode in ${modes//,/ }; do
     *) echo "run-bench: unknown mode '$mode' (durable or nosync)" >&2; failed=1 ;;
   esac
 done
-run_pg || { log "PG anchor failed"; put pg.status "failed"; stop_pg; }
+run_redis || { log "Redis anchor failed"; put redis.status "failed"; stop_redis; }
+if [[ ",$phases," == *",insert,"* ]]; then
+  run_pg || { log "PG anchor failed"; put pg.status "failed"; stop_pg; }
+else
+  put pg.status "skipped (no insert phase)"
+fi
 
 "$java" -cp "$bench_cp" io.kalamdb.bench.BenchMain summary --results "$results" \
   | tee "$keep_dir/bench-$stamp.summary.txt"

@@ -37,14 +37,18 @@ public final class BenchMain {
     private static int dispatch(List<String> args) throws IOException {
         if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
             System.out.println("usage: BenchMain run --url URL --root-password P --results FILE [options]\n"
-                    + "       BenchMain summary --results FILE\noptions of run:\n" + Settings.help());
+                    + "       BenchMain summary --results FILE\n"
+                    + "       BenchMain redis --redis-port PORT --results FILE (drains a stream filled by XADD)\n"
+                    + "options:\n" + Settings.help());
             return args.isEmpty() ? 2 : 0;
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "run" -> run(Settings.parse(rest));
             case "summary" -> Summary.print(Path.of(Settings.parse(rest).require("results")));
-            default -> throw new IllegalArgumentException("unknown command '" + args.get(0) + "' (run or summary)");
+            case "redis" -> RedisBench.run(Settings.parse(rest));
+            default -> throw new IllegalArgumentException("unknown command '" + args.get(0)
+                    + "' (run, summary or redis)");
         };
     }
 
@@ -65,6 +69,7 @@ public final class BenchMain {
         results.put("client.duration_s", settings.get("duration-s"));
         results.put("client.warmup_s", settings.get("warmup-s"));
 
+        boolean failed = false;
         try (Transport transport = Transport.create(settings.get("transport"), base,
                 settings.integer("request-timeout-s"))) {
             Setup setup = new Setup(transport);
@@ -107,8 +112,40 @@ public final class BenchMain {
                 new HistoryBench(settings, transport, results, tokens, historyUsers.subList(1, historyUsers.size()))
                         .run();
             }
+            if (settings.hasPhase("topics")) {
+                System.out.println("topics (" + TopicBench.TOPIC + " fed by INSERTs into chat.messages, consumed "
+                        + "over HTTP by '" + TopicBench.WORKER + "', role service):");
+                failed |= !phase(results, "topics", () -> new TopicBench(settings, transport, results, insertUsers,
+                        tokens, settings.require("root-password")).run());
+            }
+            if (settings.hasPhase("live")) {
+                System.out.println("live queries (WebSocket /v1/ws?compress=false):");
+                failed |= !phase(results, "live",
+                        () -> new LiveBench(settings, transport, results, base, settings.require("root-password"))
+                                .run());
+            }
         }
-        results.put("completed", true);
-        return 0;
+        results.put("completed", !failed);
+        return failed ? 1 : 0;
+    }
+
+    private interface Phase {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs one of the later phases (topics, live): a failure is printed and recorded as PHASE.failed, and the
+     * next phase still runs; the tool then exits non-zero.
+     */
+    private static boolean phase(Results results, String name, Phase phase) {
+        try {
+            phase.run();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            System.out.println("  " + name + " FAILED: " + e);
+            e.printStackTrace(System.out);
+            results.put(name + ".failed", e.getMessage());
+            return false;
+        }
     }
 }

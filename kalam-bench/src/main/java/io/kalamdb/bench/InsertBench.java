@@ -49,6 +49,9 @@ final class InsertBench {
         for (int c : settings.integers("clients")) {
             max = Math.max(max, c);
         }
+        if (settings.hasPhase("topics")) {
+            max = Math.max(max, Math.max(settings.integer("topic-clients"), settings.integer("e2e-writers")));
+        }
         return max;
     }
 

@@ -16,7 +16,7 @@ final class Settings {
         {"results", "", "properties file the figures are appended to (the summary reads it)"},
         {"transport", "socket", "socket = one blocking keep-alive socket per client (lean, like pgbench); "
             + "jdk = java.net.http.HttpClient (about 4x the client CPU per request)"},
-        {"phases", "insert,batch,history", "which parts to run"},
+        {"phases", "insert,batch,history,topics,live", "which parts to run (insert, batch, history, topics, live)"},
         {"warmup-s", "3", "warm-up seconds before each timed run (not recorded)"},
         {"duration-s", "10", "measured seconds of each timed run"},
         {"repeats", "3", "timed runs per write level after one warm-up; the medians are reported"},
@@ -39,6 +39,32 @@ final class Settings {
         {"request-timeout-s", "30", "timeout of one HTTP request"},
         {"load-deadline-s", "1800", "most seconds a load or a read run may take"},
         {"seed", "42", "seed of the random thread choice of the read runs"},
+        // topics: chat.bench_events fed by chat.messages ON INSERT, consumed over HTTP
+        {"topic-warmup-s", "2", "topics: warm-up seconds of each produce run (counted as produced, not timed)"},
+        {"topic-duration-s", "10", "topics: measured seconds of each produce run (route active)"},
+        {"topic-clients", "64", "topics: clients of the single-row INSERT produce run (0 = skip that run)"},
+        {"topic-consumers", "2", "topics: consumers of the one group that drains the topic"},
+        {"topic-limit", "100", "topics: limit of each consume request"},
+        {"topic-consume-deadline-s", "120", "topics: most seconds the drain may take"},
+        {"e2e-rate", "500", "topics: inserts/s of the insert -> consumed latency run (fixed rate)"},
+        {"e2e-seconds", "10", "topics: seconds of the insert -> consumed latency run"},
+        {"e2e-writers", "4", "topics: writer threads sharing that fixed rate"},
+        // live: WebSocket /v1/ws?compress=false
+        {"live-inserts", "500", "live: measured inserts of the 1-subscriber latency run (after 300 warm-up)"},
+        {"fanout", "1000", "live: subscribers of one user's thread (one connection each)"},
+        {"fanout-inserts", "100", "live: measured inserts of the fan-out run (after 10 warm-up)"},
+        {"live-users", "10000", "live: users with one connection and one subscription each (0 = skip)"},
+        {"live-user-inserts", "200", "live: measured inserts of one of those users (after 50 warm-up)"},
+        {"ws-ping-s", "4", "live: seconds between the client's WebSocket pings on every connection"},
+        {"ws-handshakes", "256", "live: most WebSocket handshakes in flight at once"},
+        {"ws-timeout-s", "60", "live: most seconds to open, authenticate or subscribe all connections"},
+        {"broadcast-anchor", "1", "live: 1 = measure a trivial JDK WebSocket broadcast to the same fan-out in "
+            + "the same run (the anchor of the fan-out target)"},
+        {"server-pid", "", "live: the server's pid, to read its heap with jcmd (empty = heap not measured)"},
+        {"jcmd", "", "live: the jcmd to use (default: the one of the JDK running this tool)"},
+        // the Redis anchor (command redis)
+        {"redis-port", "", "redis: port of a throwaway redis-server on 127.0.0.1"},
+        {"redis-stream", "bench_events", "redis: the stream key the XREADGROUP drain reads (filled by XADD before)"},
     };
 
     private final Map<String, String> values = new LinkedHashMap<>();

@@ -94,8 +94,181 @@ final class Summary {
                                 (long) num(mode + ".verify.acknowledged_rows")),
                         "", "", "all", verdict(num(mode + ".verify.problems") == 0));
             }
+            topicRows(mode);
+            liveRows(mode);
+        }
+        if (has("redis.xadd.per_s")) {
+            row("Redis " + p.getProperty("redis.version", "") + " XADD, 50 clients (redis-benchmark, "
+                            + (int) num("redis.payload_bytes") + " B entries)",
+                    rate(num("redis.xadd.per_s")) + "/s, p50 " + ms(num("redis.xadd.p50_ms")) + " p99 "
+                            + ms(num("redis.xadd.p99_ms")) + " ms",
+                    "anchor Redis 7 XADD 30 k/s (50 clients)", ratio(num("redis.xadd.per_s"), 30_000), "", "peer");
+        } else if (has("redis.status") && !p.getProperty("redis.status").equals("ok")) {
+            row("Redis Streams peer", p.getProperty("redis.status"), "", "", "", "n/a");
         }
         return this;
+    }
+
+    /** Topic figures (issue 4): produce through INSERTs, drain by one group, insert -> consumed latency. */
+    private void topicRows(String mode) {
+        String k = mode + ".topics";
+        if (has(k + ".failed")) {
+            row("topics phase, " + mode, "failed: " + p.getProperty(k + ".failed"), "", "", "", "FAILED");
+        }
+        if (!has(k + ".produced_rows")) {
+            return;
+        }
+        String ins = firstKey(k + ".produce.insert.c", ".per_s");
+        if (ins != null) {
+            String clients = ins.substring(ins.lastIndexOf(".c") + 2);
+            double rate = num(ins + ".per_s");
+            String plain = mode + ".insert.c" + clients;
+            row("topic produce: INSERT 1 row, " + clients + " clients, route active, " + mode,
+                    rate(rate) + " msgs/s, p50 " + ms(num(ins + ".p50_ms")) + " p99 " + ms(num(ins + ".p99_ms"))
+                            + " ms" + errors(ins),
+                    has(plain + ".per_s") ? "same INSERT without a route: " + rate(num(plain + ".per_s"))
+                            + " req/s (same run)" : "",
+                    has(plain + ".per_s") ? ratio(rate, num(plain + ".per_s")) : "", ">= 20 k msgs/s",
+                    verdict(rate >= 20_000));
+        }
+        String batch = firstKey(k + ".produce.batch.c", ".per_s");
+        if (batch != null) {
+            String clients = batch.substring(batch.lastIndexOf(".c") + 2);
+            double rate = num(batch + ".per_s");
+            String plain = mode + ".batch.c" + clients;
+            row("topic produce: INSERT " + (int) num(batch + ".rows_per_statement") + " rows/stmt, " + clients
+                            + " clients, route active, " + mode,
+                    rate(rate) + " msgs/s, stmt p50 " + ms(num(batch + ".p50_ms")) + " p99 "
+                            + ms(num(batch + ".p99_ms")) + " ms" + errors(batch),
+                    has(plain + ".per_s") ? "same INSERT without a route: " + rate(num(plain + ".per_s"))
+                            + " rows/s (same run)" : "",
+                    has(plain + ".per_s") ? ratio(rate, num(plain + ".per_s")) : "", ">= 20 k msgs/s",
+                    verdict(rate >= 20_000));
+        }
+        String c = k + ".consume";
+        if (has(c + ".per_s")) {
+            double rate = num(c + ".per_s");
+            double redis = num("redis.xreadgroup.per_s");
+            boolean peer = !Double.isNaN(redis) && redis > 0;
+            row("topic drain: 1 group x " + (int) num(c + ".consumers") + " consumers, limit "
+                            + (int) num(c + ".limit") + " + ack, HTTP, " + mode,
+                    String.format(Locale.ROOT, "%s entries/s (%,d entries), request p50 %s p99 %s ms", rate(rate),
+                            (long) num(c + ".entries"), ms(num(c + ".request_p50_ms")), ms(num(c + ".request_p99_ms"))),
+                    peer ? "Redis XREADGROUP COUNT " + (int) num("redis.xreadgroup.count") + " + XACK, "
+                            + (int) num("redis.xreadgroup.consumers") + " consumers: " + rate(redis)
+                            + " entries/s (same run); anchor 270 k"
+                            : "Redis not measured" + (has("redis.status") ? " (" + p.getProperty("redis.status")
+                            + ")" : "") + "; anchor XREADGROUP 270 k entries/s",
+                    ratio(rate, peer ? redis : 270_000), ">= 0.5x Redis XREADGROUP",
+                    peer ? verdict(rate >= 0.5 * redis) : verdict(rate >= 0.5 * 270_000) + " (vs the anchor)");
+            boolean exact = num(c + ".duplicates") == 0 && num(c + ".gaps") == 0
+                    && num(c + ".distinct") == num(c + ".expected") && num(c + ".wrong_partition") == 0
+                    && num(c + ".bad_payloads") == 0;
+            row("topic delivery to the group, " + mode,
+                    String.format(Locale.ROOT, "%,d msgs for %,d rows inserted; %s; %d dup, %d gaps",
+                            (long) num(c + ".distinct"), (long) num(c + ".expected"), p.getProperty(c + ".ranges"),
+                            (long) num(c + ".duplicates"), (long) num(c + ".gaps")),
+                    "", "", "each offset exactly once, 1 msg per row", verdict(exact));
+        }
+        String e = k + ".e2e";
+        if (has(e + ".p50_ms")) {
+            double p50 = num(e + ".p50_ms");
+            row("topic insert -> consumed (long poll), " + (int) num(e + ".rate") + " inserts/s, " + mode,
+                    String.format(Locale.ROOT, "p50 %s p99 %s ms (%,d of %,d received)", ms(p50), ms(num(e + ".p99_ms")),
+                            (long) num(e + ".received"), (long) num(e + ".inserted")),
+                    "PostgreSQL LISTEN/NOTIFY p50 2.1 p99 4.2 ms (anchor)", ratio(p50, 2.1), "", "-");
+        } else if (has(e + ".status")) {
+            row("topic insert -> consumed (long poll), " + mode, p.getProperty(e + ".status"), "", "", "", "n/a");
+        }
+    }
+
+    /** Live-query figures (issue 3): WebSocket notification latency, fan-out, idle connections, subscribe rate. */
+    private void liveRows(String mode) {
+        String k = mode + ".live";
+        if (!has(k + ".status")) {
+            if (has(k + ".failed")) {
+                row("live queries over WebSocket, " + mode, "failed: " + p.getProperty(k + ".failed"), "", "", "",
+                        "FAILED");
+            }
+            return;
+        }
+        if (!p.getProperty(k + ".status").equals("ok") && !has(k + ".one.p50_ms")) {
+            row("live queries over WebSocket, " + mode, p.getProperty(k + ".status"), "", "", "",
+                    p.getProperty(k + ".status").startsWith("skipped") ? "n/a" : "FAILED");
+            return;
+        }
+        for (String part : List.of("one", "fanout", "broadcast", "users")) {
+            if (has(k + "." + part + ".status")) {
+                row("live: " + part + ", " + mode, p.getProperty(k + "." + part + ".status"), "", "", "", "FAILED");
+            }
+        }
+        if (has(k + ".one.p50_ms")) {
+            double p50 = num(k + ".one.p50_ms");
+            double p99 = num(k + ".one.p99_ms");
+            row("live: insert -> notified, 1 subscriber, " + mode,
+                    "p50 " + ms(p50) + " p99 " + ms(p99) + " ms (" + (int) num(k + ".one.inserts") + " inserts"
+                            + missingText(k + ".one") + ")",
+                    "PostgreSQL LISTEN/NOTIFY p50 2.1 p99 4.2 ms (anchor, not re-measured)", ratio(p50, 2.1),
+                    "p50 <= 1 ms, p99 <= 5 ms", verdict(p50 <= 1 && p99 <= 5));
+        }
+        if (has(k + ".fanout.p50_ms")) {
+            double p50 = num(k + ".fanout.p50_ms");
+            double b50 = num(k + ".broadcast.p50_ms");
+            boolean peer = !Double.isNaN(b50);
+            int f = (int) num(k + ".fanout.subscribers");
+            row(String.format(Locale.ROOT, "live: insert -> all %,d subscribers of a thread, %s", f, mode),
+                    "p50 " + ms(p50) + " p99 " + ms(num(k + ".fanout.p99_ms")) + " ms to reach all, "
+                            + rate(num(k + ".fanout.deliveries_per_s")) + " deliveries/s" + missingText(k + ".fanout"),
+                    peer ? String.format(Locale.ROOT, "trivial JDK WebSocket broadcast to %,d: p50 %s p99 %s ms, %s "
+                                    + "deliveries/s (same run); anchor Vert.x 20 ms", f, ms(b50),
+                            ms(num(k + ".broadcast.p99_ms")), rate(num(k + ".broadcast.deliveries_per_s")))
+                            : "trivial Vert.x WebSocket broadcast to 1 k: 20 ms p50 (anchor, not re-measured)",
+                    ratio(p50, peer ? b50 : 20), "p50 <= 1.2x the broadcast",
+                    verdict(p50 <= 1.2 * (peer ? b50 : 20)) + (peer ? "" : " (vs the anchor)"));
+        }
+        if (has(k + ".idle.heap_bytes_per_conn")) {
+            double perConn = num(k + ".idle.heap_bytes_per_conn");
+            row(String.format(Locale.ROOT, "idle authenticated WebSocket connections, %s", mode),
+                    String.format(Locale.ROOT, "%.2f KiB heap each (%,d connections, after a full GC; %,d open after "
+                                    + "12 s idle)%s", perConn / 1024, (long) num(k + ".idle.connections"),
+                            (long) num(k + ".idle.open_after_12s"), has(k + ".idle.rss_bytes_per_conn")
+                                    ? String.format(Locale.ROOT, "; RSS %.1f KiB each",
+                                    num(k + ".idle.rss_bytes_per_conn") / 1024) : ""),
+                    "", "", "<= 4 KiB of heap each", verdict(perConn <= 4096));
+        } else if (has(k + ".idle.heap_status")) {
+            row("idle authenticated WebSocket connections, " + mode, "heap not measured: "
+                    + p.getProperty(k + ".idle.heap_status"), "", "", "<= 4 KiB of heap each", "n/a");
+        }
+        if (has(k + ".subscribe.per_s")) {
+            row(String.format(Locale.ROOT, "live: subscribe, %,d users one connection each, %s",
+                            (long) num(k + ".subscribe.count"), mode),
+                    rate(num(k + ".subscribe.per_s")) + " subscriptions/s" + (has(k + ".subscribe.heap_bytes_per_sub")
+                            ? String.format(Locale.ROOT, ", %.2f KiB heap each", num(k + ".subscribe.heap_bytes_per_sub")
+                            / 1024) : ""),
+                    "", "", "", "-");
+        }
+        if (has(k + ".users.p50_ms")) {
+            double p50 = num(k + ".users.p50_ms");
+            double p99 = num(k + ".users.p99_ms");
+            row(String.format(Locale.ROOT, "live: insert -> notified, 1 writer among %,d subscribed users, %s",
+                            (long) num(k + ".users.subscribers"), mode),
+                    "p50 " + ms(p50) + " p99 " + ms(p99) + " ms" + missingText(k + ".users") + ", "
+                            + (long) num(k + ".users.foreign_notifications") + " to other users",
+                    has(k + ".one.p50_ms") ? "1 subscriber alone: p50 " + ms(num(k + ".one.p50_ms")) + " ms" : "",
+                    has(k + ".one.p50_ms") ? ratio(p50, num(k + ".one.p50_ms")) : "",
+                    "none to other users, none missing", verdict(num(k + ".users.foreign_notifications") == 0
+                            && !(num(k + ".users.missing") > 0)));
+        }
+    }
+
+    private String missingText(String key) {
+        double missing = num(key + ".missing");
+        return missing > 0 ? ", " + (long) missing + " MISSING" : "";
+    }
+
+    private String errors(String key) {
+        double errors = num(key + ".errors");
+        return errors > 0 ? ", " + (long) errors + " ERRORS" : "";
     }
 
     private void insertRow(String mode, int clients) {
