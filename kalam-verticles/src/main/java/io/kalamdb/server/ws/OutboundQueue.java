@@ -48,7 +48,7 @@ final class OutboundQueue {
      * subscription whose queued frames were just dropped (their order with other subscriptions does not matter).
      */
     void writeNow(OutboundFrame frame) {
-        if (!closed) {
+        if (!closed && !socket.isClosed()) {
             write(frame);
         }
     }
@@ -77,6 +77,11 @@ final class OutboundQueue {
     }
 
     private void drain() {
+        if (socket.isClosed()) {
+            // the peer or the idle checker closed the socket while frames were on their way: nothing to write
+            close();
+            return;
+        }
         while (!frames.isEmpty() && !socket.writeQueueFull()) {
             OutboundFrame frame = frames.poll();
             pending.decrementAndGet();
