@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kalamdb.engine.ColumnInfo;
+import io.kalamdb.engine.util.RowJson;
 import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.vertx.core.buffer.Buffer;
@@ -66,7 +67,7 @@ public final class SqlResponseWriter {
             for (Object[] row : result.rows()) {
                 json.writeStartArray(row, row.length);
                 for (int i = 0; i < row.length; i++) {
-                    ValueEncoder.write(json, schema.get(i).type().kind(), row[i]);
+                    RowJson.writeValue(json, schema.get(i).type(), row[i]);
                 }
                 json.writeEndArray();
             }
@@ -92,7 +93,7 @@ public final class SqlResponseWriter {
             json.writeStartObject();
             json.writeStringField("name", column.name());
             json.writeFieldName("data_type");
-            ValueEncoder.writeDataType(json, column.type());
+            RowJson.writeDataType(json, column.type());
             json.writeNumberField("index", i);
             if (!column.flags().isEmpty()) {
                 json.writeArrayFieldStart("flags");

@@ -87,7 +87,7 @@ final class ServerFrames {
                 json.writeStartObject();
                 json.writeStringField("name", column.name());
                 json.writeFieldName("data_type");
-                writeDataType(json, column.type());
+                RowJson.writeDataType(json, column.type());
                 json.writeNumberField("index", i);
                 if (!column.flags().isEmpty()) {
                     json.writeArrayFieldStart("flags");
@@ -156,20 +156,6 @@ final class ServerFrames {
             json.writeEndObject();
         }
         json.writeEndArray();
-    }
-
-    /** A schema's {@code data_type}: the type's wire name, or {@code {"Decimal":{"precision":p,"scale":s}}}. */
-    private static void writeDataType(JsonGenerator json, KalamType type) throws IOException {
-        if (type.kind() != KalamType.Kind.DECIMAL) {
-            json.writeString(type.kind().wireName());
-            return;
-        }
-        json.writeStartObject();
-        json.writeObjectFieldStart("Decimal");
-        json.writeNumberField("precision", type.precision());
-        json.writeNumberField("scale", type.scale());
-        json.writeEndObject();
-        json.writeEndObject();
     }
 
     private interface Body {
