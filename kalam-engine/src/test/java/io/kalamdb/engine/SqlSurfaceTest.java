@@ -137,6 +137,16 @@ class SqlSurfaceTest {
     }
 
     @Test
+    void longStatementsAreNotCachedButStillRun() {
+        String big = "x".repeat(20_000);
+        for (int i = 0; i < 2; i++) {
+            List<Object[]> r = rows(U1, "SELECT '" + big + "' AS v, " + i + " AS n");
+            assertEquals(big, r.get(0)[0]);
+            assertEquals(i, r.get(0)[1]);
+        }
+    }
+
+    @Test
     void parameterLimits() {
         fx.sql(ROOT, "CREATE TABLE app.params (id BIGINT PRIMARY KEY, name TEXT, age INT) WITH (TYPE='USER')");
         assertEquals(1, fx.one(U1, "INSERT INTO app.params (id, name, age) VALUES ($1, $2, $3)", "1", "Alice", 30)

@@ -61,6 +61,8 @@ public final class CalciteSql {
     }
 
     private static final int PARSE_CACHE_SIZE = 2048;
+    /** Longer texts are parsed every time: the cache must stay small (2,048 × 8 KiB at most). */
+    private static final int MAX_CACHED_SQL_LENGTH = 8 * 1024;
     private static final java.util.Map<String, Template> PARSE_CACHE = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, true) {
                 @Override
@@ -82,7 +84,9 @@ public final class CalciteSql {
             rewrite(raw, sql, refs);
             SqlNode node = parse(sql.toString());
             t = new Template(sql.toString(), node, refs.stream().mapToInt(Integer::intValue).toArray());
-            PARSE_CACHE.put(raw, t);
+            if (raw.length() <= MAX_CACHED_SQL_LENGTH) {
+                PARSE_CACHE.put(raw, t);
+            }
         }
         List<Object> ordered = new ArrayList<>(t.paramRefs().length);
         for (int ref : t.paramRefs()) {

@@ -34,7 +34,7 @@ final class DirectPlanCache {
         if (plan == null) {
             DirectQuery d = DirectQuery.plan(q.node(), q, catalog);
             plan = d == null ? NONE : d;
-            if (plans.size() < MAX_ENTRIES) {
+            if (plans.size() < MAX_ENTRIES && q.sql().length() <= 8 * 1024) {
                 plans.put(key, plan);
             }
         }

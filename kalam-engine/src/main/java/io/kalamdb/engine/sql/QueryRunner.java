@@ -44,6 +44,8 @@ import org.apache.calcite.sql.parser.SqlParseException;
  */
 public final class QueryRunner {
     private static final int PLAN_CACHE_SIZE = 256;
+    /** Plans of longer texts are not kept, so the per-thread caches stay small. */
+    private static final int MAX_CACHED_SQL_LENGTH = 8 * 1024;
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
 
     static {
@@ -78,6 +80,7 @@ public final class QueryRunner {
         return scope.run(() -> {
             Conn conn = connection();
             PreparedStatement ps = conn.prepare(sql, defaultNamespace);
+            boolean cached = sql.length() <= MAX_CACHED_SQL_LENGTH;
             try {
                 for (int i = 0; i < params.size(); i++) {
                     ps.setObject(i + 1, jdbcParam(params.get(i)));
@@ -87,6 +90,10 @@ public final class QueryRunner {
                 }
             } catch (SQLException | RuntimeException e) {
                 throw translate(e, sql);
+            } finally {
+                if (!cached) {
+                    closeQuietly(ps);
+                }
             }
         });
     }
@@ -303,7 +310,9 @@ public final class QueryRunner {
                 } catch (SQLException | RuntimeException e) {
                     throw translate(e, sql);
                 }
-                plans.put(key, ps);
+                if (sql.length() <= MAX_CACHED_SQL_LENGTH) {
+                    plans.put(key, ps);
+                }
             }
             return ps;
         }
