@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record TableDef(long id, String namespace, String name, TableType type, List<ColumnDef> columns,
                        Map<String, String> options, AccessLevel accessLevel, Long ttlSeconds, int schemaVersion,
-                       int nextColumnId, long createdAtMicros, long updatedAtMicros) {
+                       int nextColumnId, long createdAtMicros, long updatedAtMicros, List<Integer> indexedColumnIds) {
 
     public static final String SEQ = "_seq";
     public static final String DELETED = "_deleted";
@@ -24,6 +24,7 @@ public record TableDef(long id, String namespace, String name, TableType type, L
         requireNonNull(type, "type is null");
         columns = List.copyOf(columns);
         options = Map.copyOf(options);
+        indexedColumnIds = indexedColumnIds == null ? List.of() : List.copyOf(indexedColumnIds);
     }
 
     public String qualifiedName() {
@@ -74,13 +75,32 @@ public record TableDef(long id, String namespace, String name, TableType type, L
 
     /** A copy with new columns, a bumped schema version and update time. */
     public TableDef withColumns(List<ColumnDef> newColumns, int newNextColumnId, long nowMicros) {
+        List<Integer> kept = new ArrayList<>();
+        for (ColumnDef c : newColumns) {
+            if (indexedColumnIds.contains(c.id())) {
+                kept.add(c.id());
+            }
+        }
         return new TableDef(id, namespace, name, type, newColumns, options, accessLevel, ttlSeconds,
-                schemaVersion + 1, newNextColumnId, createdAtMicros, nowMicros);
+                schemaVersion + 1, newNextColumnId, createdAtMicros, nowMicros, kept);
     }
 
     public TableDef withAccessLevel(AccessLevel level, long nowMicros) {
         return new TableDef(id, namespace, name, type, columns, options, level, ttlSeconds,
-                schemaVersion + 1, nextColumnId, createdAtMicros, nowMicros);
+                schemaVersion + 1, nextColumnId, createdAtMicros, nowMicros, indexedColumnIds);
+    }
+
+    /** A copy that also indexes the column with this id (CREATE INDEX). */
+    public TableDef withIndex(int columnId, long nowMicros) {
+        List<Integer> ids = new ArrayList<>(indexedColumnIds);
+        ids.add(columnId);
+        return new TableDef(id, namespace, name, type, columns, options, accessLevel, ttlSeconds,
+                schemaVersion + 1, nextColumnId, createdAtMicros, nowMicros, ids);
+    }
+
+    /** Whether equality lookups on this column can use a secondary index. */
+    public boolean isIndexed(int columnIndex) {
+        return columnIndex >= 0 && indexedColumnIds.contains(columns.get(columnIndex).id());
     }
 
     public List<String> columnNames() {

@@ -50,6 +50,15 @@ public final class KeyCodec {
         return new String(key, 8, end - 8, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The prefix of one value's entries in a secondary index: partition prefix | column id | value length |
+     * value. Entries append the row's primary key, so one value's rows are in key order.
+     */
+    public static byte[] indexPrefix(byte[] partitionPrefix, int columnId, byte[] encodedValue) {
+        return ByteBuffer.allocate(partitionPrefix.length + 6 + encodedValue.length).put(partitionPrefix)
+                .putShort((short) columnId).putInt(encodedValue.length).put(encodedValue).array();
+    }
+
     /** Encodes a primary-key value so that byte order is value order. */
     public static byte[] encodePk(KalamType type, Object value) {
         return switch (type.kind()) {

@@ -8,6 +8,8 @@ public enum Space {
     ROWS("rows"),
     /** Row keys by {@code _seq}, keyed table | partition | seq: ordered history for last_rows and resume. */
     SEQ_INDEX("seq_index"),
+    /** Secondary indexes of live rows, keyed table | partition | column | value | primary key. */
+    INDEX("secondary_index"),
     /** Topic messages, keyed topic | partition | offset. */
     TOPIC_MESSAGES("topic_messages"),
     /** Committed consumer-group offsets, keyed topic | group | partition. */

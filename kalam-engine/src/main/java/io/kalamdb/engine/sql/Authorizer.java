@@ -57,6 +57,12 @@ public final class Authorizer {
                 }
             }
             case Stmt.DropTable ignored -> requireAdmin(s, "DROP TABLE");
+            case Stmt.CreateIndex ci -> {
+                TableDef t = catalog.table(ci.table().namespace(), ci.table().name());
+                if (t != null && t.type() == TableType.SHARED && s.role() == Role.USER) {
+                    throw KalamException.permissionDenied("Insufficient privileges to alter table");
+                }
+            }
             case Stmt.CreateUser cu -> {
                 requireAdmin(s, "user management");
                 if (cu.role() == Role.SYSTEM && s.role() != Role.SYSTEM) {

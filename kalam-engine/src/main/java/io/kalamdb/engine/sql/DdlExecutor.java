@@ -125,6 +125,22 @@ public final class DdlExecutor {
                 yield StatementResult.message("Table " + t.qualifiedName() + " dropped successfully", 0, me);
             }
             case Stmt.DescribeTable dt -> describe(dt, me);
+            case Stmt.CreateIndex ci -> {
+                TableDef t = catalog.table(ci.table().namespace(), ci.table().name());
+                if (t == null) {
+                    throw KalamException.tableNotFound(ci.table().qualified());
+                }
+                int idx = indexOrFail(t, ci.column());
+                String name = t.qualifiedName() + " (" + t.columns().get(idx).name() + ")";
+                if (t.isIndexed(idx)) {
+                    if (ci.ifNotExists()) {
+                        yield StatementResult.message("Index on " + name + " already exists", 0, me);
+                    }
+                    throw KalamException.execution("Index on " + name + " already exists");
+                }
+                append(new Command.PutTable(t.withIndex(t.columns().get(idx).id(), nowMicros()), false));
+                yield StatementResult.message("Index on " + name + " created", 0, me);
+            }
             case Stmt.CreateUser cu -> createUser(cu, me);
             case Stmt.AlterUser au -> {
                 UserRecord u = catalog.user(au.userId());
@@ -222,7 +238,8 @@ public final class DdlExecutor {
                 : ct.accessLevel()) : null;
         long now = nowMicros();
         TableDef def = new TableDef(catalog.allocateTableId(), catalog.namespace(ct.table().namespace()).name(),
-                ct.table().name(), type, columns, options, level, ct.ttlSeconds(), 1, columns.size() + 1, now, now);
+                ct.table().name(), type, columns, options, level, ct.ttlSeconds(), 1, columns.size() + 1, now, now,
+                List.of());
         append(new Command.PutTable(def, true));
         return StatementResult.message(type.wireName() + " table " + def.qualifiedName() + " created successfully",
                 0, me);

@@ -258,9 +258,21 @@ final class DirectQuery {
                 ? System.currentTimeMillis() - table.ttlSeconds() * 1000 : Long.MIN_VALUE;
         List<Object[]> rows = new ArrayList<>();
         boolean hasMore = false;
-        try (HotStore.Cursor c = store.scan(bySeq ? Space.SEQ_INDEX : Space.ROWS, prefix, descending)) {
+        int lookup = indexedLookup(operands, scope);
+        byte[] indexPrefix = lookup < 0 ? null : KeyCodec.indexPrefix(prefix,
+                table.columns().get(predicates.get(lookup).column()).id(),
+                KeyCodec.encodePk(typeOf(predicates.get(lookup).column()), operands[lookup]));
+        Space space = indexPrefix != null ? Space.INDEX : bySeq ? Space.SEQ_INDEX : Space.ROWS;
+        try (HotStore.Cursor c = store.scan(space, indexPrefix != null ? indexPrefix : prefix, descending)) {
             while (c.next()) {
-                byte[] value = bySeq ? store.get(Space.ROWS, c.value()) : c.value();
+                byte[] value;
+                if (indexPrefix != null) {
+                    byte[] key = c.key();
+                    byte[] pk = java.util.Arrays.copyOfRange(key, indexPrefix.length, key.length);
+                    value = store.get(Space.ROWS, KeyCodec.rowKey(prefix, pk));
+                } else {
+                    value = bySeq ? store.get(Space.ROWS, c.value()) : c.value();
+                }
                 if (value == null || (!scope.includeDeleted() && RowCodec.isDeleted(value))
                         || SnowflakeGenerator.timestampMs(RowCodec.seqOf(value)) < expiredBeforeMs
                         || !matchesEncoded(value, operands)) {
@@ -283,6 +295,23 @@ final class DirectQuery {
             }
         }
         return new QueryRunner.Output(schema, rows, hasMore);
+    }
+
+    /**
+     * The predicate a secondary index can answer — an equality on an indexed column, when rows are wanted in
+     * primary-key order and deleted rows are not — or -1. Index entries follow the key order within a value.
+     */
+    private int indexedLookup(Object[] operands, ScanScope scope) {
+        if (bySeq || scope.includeDeleted()) {
+            return -1;
+        }
+        for (int i = 0; i < predicates.size(); i++) {
+            Predicate p = predicates.get(i);
+            if (p.op() == SqlKind.EQUALS && p.column() >= 0 && operands[i] != null && table.isIndexed(p.column())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static long number(SqlNode n, List<Object> params) {

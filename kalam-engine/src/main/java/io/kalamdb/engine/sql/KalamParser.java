@@ -209,6 +209,22 @@ public final class KalamParser {
         if (c.acceptWord("TOPIC")) {
             return TopicStatements.createTopic(c);
         }
+        if (c.acceptWord("INDEX")) {
+            boolean ifNotExists = c.acceptWords("IF", "NOT", "EXISTS");
+            if (!c.peekWord("ON")) {
+                c.identifier("index name");
+            }
+            c.expectWord("ON");
+            Stmt.TableRef ref = tableRef(c, defaultNamespace);
+            c.expectSymbol("(");
+            String column = c.identifier("column name");
+            if (c.acceptSymbol(",")) {
+                throw KalamException.execution("an index covers one column");
+            }
+            c.expectSymbol(")");
+            c.expectEnd();
+            return new Stmt.CreateIndex(ref, column, ifNotExists);
+        }
         if (c.acceptWord("NAMESPACE") || c.acceptWord("SCHEMA")) {
             boolean ifNotExists = c.acceptWords("IF", "NOT", "EXISTS");
             String name = c.identifier("namespace name");

@@ -65,6 +65,10 @@ public sealed interface Stmt {
     record AlterTable(TableRef table, AlterOp op) implements Stmt {
     }
 
+    /** CREATE INDEX: a secondary index on one column, used for equality lookups. */
+    record CreateIndex(TableRef table, String column, boolean ifNotExists) implements Stmt {
+    }
+
     record DropTable(TableRef table, boolean ifExists) implements Stmt {
     }
 

@@ -159,6 +159,7 @@ public final class Applier {
             java.util.Set<Long> topics = new java.util.HashSet<>();
             try {
                 for (ChangeEvent e : events) {
+                    maintainIndexes(batch, e);
                     publisher.publish(e, batch, topics);
                 }
                 putIndex(batch, index);
@@ -176,6 +177,41 @@ public final class Applier {
     }
 
     private static final byte[] TOMBSTONE = new byte[0];
+
+    /** Keeps secondary indexes on live rows: a change removes the old row's entries and adds the new row's. */
+    private static void maintainIndexes(HotStore.Batch batch, ChangeEvent e) {
+        TableDef t = e.table();
+        if (t.indexedColumnIds().isEmpty()) {
+            return;
+        }
+        byte[] prefix = KeyCodec.partitionPrefix(t.id(), e.partition());
+        if (e.oldRow() != null && !e.oldRow().deleted()) {
+            indexEntries(t, prefix, e.oldRow(), (k) -> batch.delete(Space.INDEX, k));
+        }
+        if (e.newRow() != null && !e.newRow().deleted()) {
+            indexEntries(t, prefix, e.newRow(), (k) -> batch.put(Space.INDEX, k, EMPTY));
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Calls {@code sink} with the index keys of a row (null values are not indexed). */
+    static void indexEntries(TableDef t, byte[] partitionPrefix, StoredRow row,
+                             java.util.function.Consumer<byte[]> sink) {
+        int pkIndex = t.primaryKeyIndex();
+        if (pkIndex < 0 || row.values()[pkIndex] == null) {
+            return;
+        }
+        byte[] pk = KeyCodec.encodePk(t.columns().get(pkIndex).type(), row.values()[pkIndex]);
+        for (int i = 0; i < t.columns().size(); i++) {
+            ColumnDef c = t.columns().get(i);
+            Object v = row.values()[i];
+            if (v != null && t.indexedColumnIds().contains(c.id())) {
+                sink.accept(KeyCodec.rowKey(KeyCodec.indexPrefix(partitionPrefix, c.id(),
+                        KeyCodec.encodePk(c.type(), v)), pk));
+            }
+        }
+    }
 
     private byte[] read(Map<KeyRef, byte[]> pending, byte[] key) {
         byte[] p = pending.get(new KeyRef(key));
@@ -245,6 +281,10 @@ public final class Applier {
         }
         try (HotStore.Batch batch = store.newBatch()) {
             batch.put(Space.META, CatalogKeys.table(t.id()), Json.write(t));
+            TableDef before = catalog.table(t.id());
+            if (before != null && !before.indexedColumnIds().containsAll(t.indexedColumnIds())) {
+                backfillIndexes(batch, t);
+            }
             putIndex(batch, index);
             store.write(batch);
         }
@@ -266,9 +306,23 @@ public final class Applier {
         return ApplyResult.EMPTY;
     }
 
+    /** Writes the index entries of every live row of a table (CREATE INDEX on a table with rows). */
+    private void backfillIndexes(HotStore.Batch batch, TableDef t) {
+        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(t.id()), false)) {
+            while (c.next()) {
+                if (RowCodec.isDeleted(c.value())) {
+                    continue;
+                }
+                String partition = KeyCodec.partitionOf(c.key());
+                indexEntries(t, KeyCodec.partitionPrefix(t.id(), partition), RowCodec.decode(t, c.value()),
+                        k -> batch.put(Space.INDEX, k, EMPTY));
+            }
+        }
+    }
+
     private void deleteTableData(HotStore.Batch batch, TableDef t) {
         byte[] prefix = KeyCodec.tablePrefix(t.id());
-        for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX}) {
+        for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX, Space.INDEX}) {
             try (HotStore.Cursor c = store.scan(space, prefix, false)) {
                 while (c.next()) {
                     batch.delete(space, c.key());

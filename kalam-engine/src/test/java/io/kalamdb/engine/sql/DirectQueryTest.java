@@ -83,6 +83,37 @@ class DirectQueryTest {
     }
 
     @Test
+    void secondaryIndexesAnswerLikeTheScan() {
+        fx.sql(EngineFixture.ROOT, "CREATE NAMESPACE ix; CREATE TABLE ix.m (id BIGINT PRIMARY KEY, thread TEXT, "
+                + "n INT) WITH (TYPE='USER')");
+        Random random = new Random(seed);
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            values.add("(" + i + ", 't" + random.nextInt(4) + "', " + random.nextInt(10) + ")");
+        }
+        fx.sql(U1, "INSERT INTO ix.m (id, thread, n) VALUES " + String.join(", ", values));
+        fx.sql(EngineFixture.ROOT, "CREATE INDEX by_thread ON ix.m (thread)");
+        fx.sql(U1, "UPDATE ix.m SET thread = 't9' WHERE n = 3");
+        fx.sql(U1, "DELETE FROM ix.m WHERE n = 4");
+        fx.sql(U1, "UPDATE ix.m SET id = id + 1000 WHERE n = 5");
+        fx.sql(U1, "INSERT INTO ix.m (id, thread, n) VALUES (5000, 't1', 1)");
+        fx.sql(new Session("u2", Role.USER), "INSERT INTO ix.m (id, thread, n) VALUES (6000, 't1', 1)");
+        for (String thread : List.of("t0", "t1", "t2", "t3", "t9", "nope")) {
+            for (String tail : List.of(" ORDER BY id DESC LIMIT 20", " ORDER BY id LIMIT 7 OFFSET 2", "")) {
+                String direct = "SELECT id, thread, n FROM ix.m WHERE thread = '" + thread + "'" + tail;
+                String calcite = "SELECT id, thread, n FROM ix.m WHERE thread = '" + thread + "' AND 1 = 1" + tail;
+                List<List<Object>> a = fx.one(U1, direct).rows().stream().map(Arrays::asList).toList();
+                List<List<Object>> b = fx.one(U1, calcite).rows().stream().map(Arrays::asList).toList();
+                assertEquals(b, a, direct + " (seed " + seed + ")");
+            }
+        }
+        assertEquals(0, fx.one(U1, "SELECT id FROM ix.m WHERE thread = 't1' AND id = 6000").rowCount(),
+                "the index is per user too");
+        assertTrue(fx.one(EngineFixture.ROOT, "CREATE INDEX IF NOT EXISTS ON ix.m (thread)").message()
+                .contains("already exists"));
+    }
+
+    @Test
     void directPlanIsUsedForTheThreadQuery() {
         StatementResult r = fx.one(U1, "SELECT * FROM d.m WHERE thread = $1 ORDER BY id DESC LIMIT 20", "t1");
         assertTrue(r.rowCount() <= 20);

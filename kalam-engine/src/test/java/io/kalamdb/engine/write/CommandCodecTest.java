@@ -41,7 +41,7 @@ class CommandCodecTest {
         TableDef t = new TableDef(3, "chat", "messages", TableType.SHARED,
                 List.of(new ColumnDef(1, "id", KalamType.BIGINT, false, DefaultValue.function("SNOWFLAKE_ID"), true,
                         null), new ColumnDef(2, "amount", KalamType.decimal(10, 2), true, null, false, "money")),
-                Map.of("FLUSH_POLICY", "rows:10"), AccessLevel.PUBLIC, null, 2, 3, 10, 20);
+                Map.of("FLUSH_POLICY", "rows:10"), AccessLevel.PUBLIC, null, 2, 3, 10, 20, List.of(2));
         assertEquals(new Command.PutTable(t, true), CommandCodec.decode(CommandCodec.encode(new Command.PutTable(t,
                 true))));
         NamespaceDef ns = new NamespaceDef("chat", 5, "d");
