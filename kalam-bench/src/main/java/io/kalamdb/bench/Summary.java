@@ -66,6 +66,7 @@ final class Summary {
                         "", "", "", "-");
             }
             readRows(mode, "last20", "");
+            readRows(mode, "last20idx", " with an index on thread_id");
             readRows(mode, "last20grown", " after " + (int) num(mode + ".growth.factor") + "x growth");
             if (has(mode + ".last20grown.seq.p50_ms")) {
                 double base = num(mode + ".last20.seq.p50_ms");
@@ -333,9 +334,9 @@ final class Summary {
         double p50 = num(seq + ".p50_ms");
         double p99 = num(seq + ".p99_ms");
         String history = String.format(Locale.ROOT, "%,d rows of the target + %d users x %,d",
-                (long) num(mode + (key.equals("last20") ? ".load" : ".grow") + ".target_rows_total"),
+                (long) num(mode + (key.equals("last20grown") ? ".grow" : ".load") + ".target_rows_total"),
                 (long) num(mode + ".load.other_users"),
-                (long) num(mode + (key.equals("last20") ? ".load" : ".grow") + ".other_rows_each_total"));
+                (long) num(mode + (key.equals("last20grown") ? ".grow" : ".load") + ".other_rows_each_total"));
         row("last 20 of a thread, 1 reader" + suffix + ", " + mode,
                 "p50 " + ms(p50) + " p99 " + ms(p99) + " ms, " + rate(num(seq + ".per_s")) + " req/s" + serverTook(seq),
                 history, "", "p50 <= 0.5 ms, p99 <= 3 ms", verdict(p50 <= 0.5 && p99 <= 3));
