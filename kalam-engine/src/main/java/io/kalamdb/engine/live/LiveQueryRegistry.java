@@ -51,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveQueryRegistry.class);
-    public static final int MAX_PER_CONNECTION = 100;
 
     private final Catalog catalog;
     private final Applier applier;

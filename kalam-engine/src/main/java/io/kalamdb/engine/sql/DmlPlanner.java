@@ -21,11 +21,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-import org.apache.calcite.sql.SqlBasicCall;
-import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -251,7 +248,7 @@ public final class DmlPlanner {
             for (int i = 0; i < targets.length; i++) {
                 ColumnDef c = columns.get(targets[i]);
                 ExpressionEvaluator.Value v = simple[i] == ExpressionEvaluator.COMPLEX
-                        ? new ExpressionEvaluator.Value(fromQuery(c, match[complexIndex++]), true) : simple[i];
+                        ? new ExpressionEvaluator.Value(match[complexIndex++], true) : simple[i];
                 values[targets[i]] = ValueCoercion.coerce(v.value(), c.type(), v.lenient(), c.name());
                 if (values[targets[i]] == null && (!c.nullable() || c.primaryKey())) {
                     throw KalamException.execution("NOT NULL violation: column '" + c.name()
@@ -314,10 +311,6 @@ public final class DmlPlanner {
         return ValueCoercion.coerce(queryValue, c.type(), true, c.name());
     }
 
-    private static Object fromQuery(ColumnDef c, Object v) {
-        return v;
-    }
-
     private static boolean sameValues(Object[] a, Object[] b) {
         for (int i = 0; i < a.length; i++) {
             if (a[i] instanceof byte[] x && b[i] instanceof byte[] y) {
@@ -346,9 +339,5 @@ public final class DmlPlanner {
         public int hashCode() {
             return Arrays.hashCode(bytes);
         }
-    }
-
-    static boolean isCall(SqlNode n) {
-        return n instanceof SqlBasicCall;
     }
 }

@@ -231,11 +231,7 @@ public final class QueryRunner {
             return "invalid SQL";
         }
         int nl = message.indexOf('\n');
-        String first = nl < 0 ? message : message.substring(0, nl);
-        if (nl >= 0 && message.contains("Was expecting")) {
-            return first.trim();
-        }
-        return first.trim();
+        return (nl < 0 ? message : message.substring(0, nl)).trim();
     }
 
     private Conn connection() {
