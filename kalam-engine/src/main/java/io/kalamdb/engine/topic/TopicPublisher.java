@@ -48,24 +48,35 @@ public final class TopicPublisher {
         return topicId + "/" + partition;
     }
 
-    /** The offset the next message of a partition gets (0 for an empty partition). */
+    /** The offset the next message of a partition gets (0 for an empty partition). Applier thread only. */
     public long nextOffset(long topicId, int partition) {
-        String k = slot(topicId, partition);
-        Long p = pending.get(k);
-        if (p != null) {
-            return p;
-        }
-        return next.computeIfAbsent(k, x -> {
+        Long p = pending.get(slot(topicId, partition));
+        return p != null ? p : endOffset(topicId, partition);
+    }
+
+    /**
+     * The offset after the last committed message of a partition, for LATEST and end-of-log checks. Safe from
+     * any thread: it never looks at the offsets a command is reserving.
+     */
+    public long endOffset(long topicId, int partition) {
+        return next.computeIfAbsent(slot(topicId, partition), x -> {
             try (HotStore.Cursor c = store.scan(Space.TOPIC_MESSAGES, TopicKeys.partitionPrefix(topicId, partition),
                     true)) {
-                return c.next() ? TopicKeys.offsetOf(c.key()) + 1 : 0L;
+                if (c.next()) {
+                    return TopicKeys.offsetOf(c.key()) + 1;
+                }
             }
+            byte[] mark = store.get(Space.META, endMarkKey(topicId, partition));
+            return mark == null ? 0L : java.nio.ByteBuffer.wrap(mark).getLong();
         });
     }
 
-    /** The offset the next message would get, as committed (for LATEST and end-of-log checks). */
-    public long endOffset(long topicId, int partition) {
-        return nextOffset(topicId, partition);
+    /**
+     * The META key recording a partition's end offset when its messages are trimmed, so that offsets keep
+     * growing after a restart even when retention or CLEAR TOPIC emptied the partition.
+     */
+    public static byte[] endMarkKey(long topicId, int partition) {
+        return ("state/topic_end/" + topicId + "/" + partition).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Appends the messages of one change to {@code batch}; returns the topics that got messages. */

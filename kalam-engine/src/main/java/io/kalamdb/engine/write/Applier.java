@@ -372,6 +372,9 @@ public final class Applier {
         try (HotStore.Batch batch = store.newBatch()) {
             batch.deleteRange(Space.TOPIC_MESSAGES, prefix, end);
             batch.deleteRange(Space.TOPIC_OFFSETS, prefix, end);
+            for (int p = 0; p < t.partitions(); p++) {
+                batch.delete(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), p));
+            }
             batch.delete(Space.META, CatalogKeys.topic(t.id()));
             putIndex(batch, index);
             store.write(batch);
@@ -388,9 +391,12 @@ public final class Applier {
         }
         try (HotStore.Batch batch = store.newBatch()) {
             byte[] from = io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), 0);
-            long before = Math.min(trim.beforeOffset(), publisher.nextOffset(t.id(), trim.partition()));
+            long end = publisher.nextOffset(t.id(), trim.partition());
+            long before = Math.min(trim.beforeOffset(), end);
             batch.deleteRange(Space.TOPIC_MESSAGES, from,
                     io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), before));
+            batch.put(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), trim.partition()),
+                    ByteBuffer.allocate(8).putLong(end).array());
             putIndex(batch, index);
             store.write(batch);
         }

@@ -162,6 +162,11 @@ class TopicTest {
         assertEquals(30L, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rows().get(0)[2],
                 "offsets continue after trimmed messages");
         code(KalamErrorCode.SQL_EXECUTION_ERROR, ROOT, "CREATE TOPIC chat.bad WITH (retention_days = 1)");
+        fx.sql(ROOT, "CLEAR TOPIC chat.short");
+        fx.restart();
+        fx.sql(ALICE, "INSERT INTO chat.messages (id, content) VALUES (101, 'after a restart')");
+        assertEquals(31L, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rows().get(0)[2],
+                "an emptied partition keeps its offsets across a restart");
     }
 
     @Test
