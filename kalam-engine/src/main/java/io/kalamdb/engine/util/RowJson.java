@@ -63,6 +63,29 @@ public final class RowJson {
         json.writeEndObject();
     }
 
+    /** Writes a result schema as the array of {@code {name, data_type, index, flags?}} entries (reference 2.4). */
+    public static void writeSchema(JsonGenerator json, java.util.List<io.kalamdb.engine.ColumnInfo> schema)
+            throws IOException {
+        json.writeStartArray();
+        for (int i = 0; i < schema.size(); i++) {
+            io.kalamdb.engine.ColumnInfo column = schema.get(i);
+            json.writeStartObject();
+            json.writeStringField("name", column.name());
+            json.writeFieldName("data_type");
+            writeDataType(json, column.type());
+            json.writeNumberField("index", i);
+            if (!column.flags().isEmpty()) {
+                json.writeArrayFieldStart("flags");
+                for (String flag : column.flags()) {
+                    json.writeString(flag);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
     private static void writeInteger(JsonGenerator json, Object value) throws IOException {
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
             json.writeNumber(((Number) value).intValue());

@@ -242,11 +242,9 @@ public final class Applier {
         if (put.create() && catalog.namespace(put.namespace().name()) != null) {
             throw KalamException.execution("Namespace '" + put.namespace().name() + "' already exists");
         }
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.namespace(put.namespace().name()), Json.write(put.namespace()));
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         catalog.putNamespace(put.namespace());
         return ApplyResult.EMPTY;
     }
@@ -256,14 +254,12 @@ public final class Applier {
             throw KalamException.execution("Namespace '" + drop.name() + "' not found");
         }
         List<TableDef> tables = catalog.tables(drop.name());
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             for (TableDef t : tables) {
                 deleteTableData(batch, t);
             }
             batch.delete(Space.META, CatalogKeys.namespace(drop.name()));
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         for (TableDef t : tables) {
             catalog.removeTable(t.id());
         }
@@ -279,15 +275,13 @@ public final class Applier {
         if (catalog.namespace(t.namespace()) == null) {
             throw io.kalamdb.engine.error.KalamException.namespaceNotFound(t.namespace());
         }
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.table(t.id()), Json.write(t));
             TableDef before = catalog.table(t.id());
             if (before != null && !before.indexedColumnIds().containsAll(t.indexedColumnIds())) {
                 backfillIndexes(batch, t);
             }
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         catalog.putTable(t);
         return ApplyResult.EMPTY;
     }
@@ -297,11 +291,9 @@ public final class Applier {
         if (t == null) {
             return ApplyResult.EMPTY;
         }
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             deleteTableData(batch, t);
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         catalog.removeTable(t.id());
         return ApplyResult.EMPTY;
     }
@@ -339,11 +331,9 @@ public final class Applier {
                 throw KalamException.execution("User '" + put.user().id() + "' already exists");
             }
         }
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.user(put.user().id()), Json.write(put.user()));
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         catalog.putUser(put.user());
         return ApplyResult.EMPTY;
     }
@@ -353,11 +343,9 @@ public final class Applier {
         if (put.create() && catalog.topic(t.namespace(), t.name()) != null) {
             throw KalamException.execution("Topic '" + t.qualifiedName() + "' already exists");
         }
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t));
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         catalog.putTopic(t);
         return ApplyResult.EMPTY;
     }
@@ -369,16 +357,14 @@ public final class Applier {
         }
         byte[] prefix = io.kalamdb.engine.topic.TopicKeys.topicPrefix(t.id());
         byte[] end = io.kalamdb.engine.hot.KeyCodec.prefixUpperBound(prefix);
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             batch.deleteRange(Space.TOPIC_MESSAGES, prefix, end);
             batch.deleteRange(Space.TOPIC_OFFSETS, prefix, end);
             for (int p = 0; p < t.partitions(); p++) {
                 batch.delete(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), p));
             }
             batch.delete(Space.META, CatalogKeys.topic(t.id()));
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         catalog.removeTopic(t.id());
         publisher.forget(t.id());
         return ApplyResult.EMPTY;
@@ -389,7 +375,7 @@ public final class Applier {
         if (t == null) {
             return ApplyResult.EMPTY;
         }
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             byte[] from = io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), 0);
             long end = publisher.nextOffset(t.id(), trim.partition());
             long before = Math.min(trim.beforeOffset(), end);
@@ -397,9 +383,7 @@ public final class Applier {
                     io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), before));
             batch.put(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), trim.partition()),
                     ByteBuffer.allocate(8).putLong(end).array());
-            putIndex(batch, index);
-            store.write(batch);
-        }
+        });
         return ApplyResult.EMPTY;
     }
 
@@ -412,13 +396,20 @@ public final class Applier {
         if (current != null && ByteBuffer.wrap(current).getLong() >= c.offset()) {
             return ApplyResult.EMPTY;
         }
-        try (HotStore.Batch batch = store.newBatch()) {
+        commitBatch(index, batch -> {
             batch.put(Space.TOPIC_OFFSETS, key, ByteBuffer.allocate(16).putLong(c.offset())
                     .putLong(c.updatedAtMicros()).array());
+        });
+        return ApplyResult.EMPTY;
+    }
+
+    /** Fills one batch, stamps it with the applied log index and writes it (catalog and topic commands). */
+    private void commitBatch(long index, java.util.function.Consumer<HotStore.Batch> fill) {
+        try (HotStore.Batch batch = store.newBatch()) {
+            fill.accept(batch);
             putIndex(batch, index);
             store.write(batch);
         }
-        return ApplyResult.EMPTY;
     }
 
     private static void putIndex(HotStore.Batch batch, long index) {

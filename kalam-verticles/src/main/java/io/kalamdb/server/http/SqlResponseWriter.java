@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kalamdb.engine.ColumnInfo;
-import io.kalamdb.engine.util.RowJson;
 import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.util.RowJson;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
@@ -87,24 +87,8 @@ public final class SqlResponseWriter {
     }
 
     private static void writeSchema(JsonGenerator json, List<ColumnInfo> schema) throws IOException {
-        json.writeArrayFieldStart("schema");
-        for (int i = 0; i < schema.size(); i++) {
-            ColumnInfo column = schema.get(i);
-            json.writeStartObject();
-            json.writeStringField("name", column.name());
-            json.writeFieldName("data_type");
-            RowJson.writeDataType(json, column.type());
-            json.writeNumberField("index", i);
-            if (!column.flags().isEmpty()) {
-                json.writeArrayFieldStart("flags");
-                for (String flag : column.flags()) {
-                    json.writeString(flag);
-                }
-                json.writeEndArray();
-            }
-            json.writeEndObject();
-        }
-        json.writeEndArray();
+        json.writeFieldName("schema");
+        RowJson.writeSchema(json, schema);
     }
 
     private interface Body {

@@ -52,23 +52,25 @@ final class ServerFrames {
 
     static byte[] error(String subscriptionId, String code, String message) {
         return write(json -> {
-            json.writeStartObject();
-            json.writeStringField("type", "error");
-            json.writeStringField("subscription_id", subscriptionId);
-            json.writeStringField("code", code);
-            json.writeStringField("message", message);
+            writeErrorFields(json, subscriptionId, code, message);
             json.writeEndObject();
         });
+    }
+
+    /** Opens an {@code error} frame object and writes its common fields. */
+    private static void writeErrorFields(JsonGenerator json, String subscriptionId, String code, String message)
+            throws IOException {
+        json.writeStartObject();
+        json.writeStringField("type", "error");
+        json.writeStringField("subscription_id", subscriptionId);
+        json.writeStringField("code", code);
+        json.writeStringField("message", message);
     }
 
     /** PROTOCOL deviation 1: the subscription ended because its client fell behind; resume after {@code _seq}. */
     static byte[] lagging(String subscriptionId, String message, long resumeFrom) {
         return write(json -> {
-            json.writeStartObject();
-            json.writeStringField("type", "error");
-            json.writeStringField("subscription_id", subscriptionId);
-            json.writeStringField("code", "SUBSCRIBER_LAGGING");
-            json.writeStringField("message", message);
+            writeErrorFields(json, subscriptionId, "SUBSCRIBER_LAGGING", message);
             json.writeStringField("resume_from", Long.toString(resumeFrom));
             json.writeEndObject();
         });
@@ -81,24 +83,8 @@ final class ServerFrames {
             json.writeStringField("subscription_id", subscriptionId);
             json.writeNumberField("total_rows", 0);
             writeBatchControl(json, first);
-            json.writeArrayFieldStart("schema");
-            for (int i = 0; i < schema.size(); i++) {
-                ColumnInfo column = schema.get(i);
-                json.writeStartObject();
-                json.writeStringField("name", column.name());
-                json.writeFieldName("data_type");
-                RowJson.writeDataType(json, column.type());
-                json.writeNumberField("index", i);
-                if (!column.flags().isEmpty()) {
-                    json.writeArrayFieldStart("flags");
-                    for (String flag : column.flags()) {
-                        json.writeString(flag);
-                    }
-                    json.writeEndArray();
-                }
-                json.writeEndObject();
-            }
-            json.writeEndArray();
+            json.writeFieldName("schema");
+            RowJson.writeSchema(json, schema);
             json.writeEndObject();
         });
     }
