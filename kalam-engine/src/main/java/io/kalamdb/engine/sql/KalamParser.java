@@ -47,7 +47,7 @@ public final class KalamParser {
         return switch (word) {
             case "SELECT", "WITH", "VALUES", "(" -> query(sql, params, defaultNamespace, false);
             case "EXPLAIN" -> explain(c, params, defaultNamespace);
-            case "INSERT", "UPDATE", "DELETE" -> dml(sql, params, defaultNamespace);
+            case "INSERT", "UPDATE", "DELETE" -> dml(c, params, defaultNamespace);
             case "CREATE" -> create(c, defaultNamespace);
             case "ALTER" -> alter(c, defaultNamespace);
             case "DROP" -> drop(c, defaultNamespace);
@@ -145,8 +145,9 @@ public final class KalamParser {
         return query(c.rest(), params, defaultNamespace, true);
     }
 
-    private static Stmt dml(String sql, List<Object> params, String defaultNamespace) {
-        Stmt.Insert simple = SimpleInsertParser.tryParse(sql, params, defaultNamespace);
+    private static Stmt dml(TokenCursor c, List<Object> params, String defaultNamespace) {
+        String sql = c.sql();
+        Stmt.Insert simple = SimpleInsertParser.tryParse(c.tokens(), params, defaultNamespace);
         if (simple != null) {
             return simple;
         }

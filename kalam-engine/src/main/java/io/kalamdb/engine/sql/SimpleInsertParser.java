@@ -28,8 +28,8 @@ final class SimpleInsertParser {
     private SimpleInsertParser() {
     }
 
-    static Stmt.Insert tryParse(String sql, List<Object> params, String defaultNamespace) {
-        List<Token> t = SqlLexer.tokenize(sql);
+    /** @param t the statement's tokens (already lexed by the caller) */
+    static Stmt.Insert tryParse(List<Token> t, List<Object> params, String defaultNamespace) {
         int[] i = {0};
         if (!word(t, i, "INSERT") || !word(t, i, "INTO")) {
             return null;

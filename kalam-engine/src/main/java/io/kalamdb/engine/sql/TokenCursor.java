@@ -23,6 +23,11 @@ final class TokenCursor {
         return sql;
     }
 
+    /** All tokens of the statement. */
+    List<Token> tokens() {
+        return tokens;
+    }
+
     boolean atEnd() {
         return pos >= tokens.size();
     }
