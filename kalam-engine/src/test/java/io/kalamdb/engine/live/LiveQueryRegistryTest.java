@@ -1,7 +1,6 @@
 package io.kalamdb.engine.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -184,8 +183,11 @@ class LiveQueryRegistryTest {
     void subscribeOverHttpAnswersWithTheSubscription() {
         var r = fx.one(ALICE, "SUBSCRIBE TO chat.messages WHERE thread_id = 'thread_42' OPTIONS (last_rows = 20);");
         assertEquals("active", r.rows().get(0)[0]);
-        assertTrue(((String) r.rows().get(0)[2]).contains("thread_42"));
-        assertNull(null);
+        assertEquals("/v1/ws", r.rows().get(0)[1]);
+        String subscription = (String) r.rows().get(0)[2];
+        assertTrue(subscription.contains("thread_42"), subscription);
+        assertTrue(subscription.contains("\"last_rows\""), subscription);
+        assertTrue(subscription.contains("\"id\":\"sub-chat-messages-"), subscription);
     }
 
     @Test
