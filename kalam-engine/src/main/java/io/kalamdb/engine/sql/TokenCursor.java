@@ -113,11 +113,15 @@ final class TokenCursor {
         return name;
     }
 
-    /** A user name: a string literal or an identifier. */
+    /**
+     * A user name: a string literal or an identifier, checked against the rules of user ids
+     * ({@link io.kalamdb.engine.util.Identifiers}: no control characters, no path separators, at most 128
+     * characters); a bad one is {@code INVALID_INPUT} naming it.
+     */
     String userName() {
         Token t = next();
         return switch (t.kind()) {
-            case STRING, QUOTED_IDENT, WORD -> t.unquoted();
+            case STRING, QUOTED_IDENT, WORD -> io.kalamdb.engine.util.Identifiers.checkUserId(t.unquoted());
             default -> throw SqlLexer.error(sql, t.start(), "expected a user name");
         };
     }
