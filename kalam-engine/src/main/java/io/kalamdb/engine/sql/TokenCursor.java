@@ -107,8 +107,8 @@ final class TokenCursor {
         pos++;
         String name = t.unquoted();
         if (!IDENT.matcher(name).matches()) {
-            throw SqlLexer.error(sql, t.start(), "invalid " + what + " '" + name
-                    + "' (letters, digits and _ only)");
+            throw SqlLexer.error(sql, t.start(), "invalid " + what + " '"
+                    + io.kalamdb.engine.util.Identifiers.printable(name) + "' (letters, digits and _ only)");
         }
         return name;
     }
