@@ -16,6 +16,9 @@ public record UserRecord(String id, String passwordHash, Role role, String email
                          int failedLoginAttempts, Long lockedUntilMicros, Long lastLoginAtMicros,
                          long createdAtMicros, long updatedAtMicros, Long deletedAtMicros, long tokenGeneration) {
 
+    /** The lock end of {@code ALTER USER … LOCK}: 9999-12-31T23:59:59.999Z, until an UNLOCK. */
+    public static final long ADMIN_LOCK_UNTIL_MICROS = 253_402_300_799_999_000L;
+
     /** The canonical constructor is the one stored records are read with. */
     @JsonCreator
     public UserRecord {

@@ -160,7 +160,7 @@ public final class DdlExecutor {
                         throw KalamException.execution("the root user cannot be locked");
                     }
                     // an admin lock holds until UNLOCK
-                    append(new Command.SetUserLock(u.id(), au.lock() ? Long.MAX_VALUE : null, now));
+                    append(new Command.SetUserLock(u.id(), au.lock() ? UserRecord.ADMIN_LOCK_UNTIL_MICROS : null, now));
                 }
                 yield StatementResult.message("User '" + u.id() + "' updated", 0, me);
             }

@@ -208,7 +208,7 @@ class LocalUserServiceTest {
         assertEquals(g0, catalog.user("alice").tokenGeneration(), "an email change keeps tokens");
         log.commit(new Command.SetUserRole("alice", Role.SERVICE, now));
         assertEquals(g0 + 1, catalog.user("alice").tokenGeneration());
-        log.commit(new Command.SetUserLock("alice", Long.MAX_VALUE, now));
+        log.commit(new Command.SetUserLock("alice", UserRecord.ADMIN_LOCK_UNTIL_MICROS, now));
         assertEquals(g0 + 2, catalog.user("alice").tokenGeneration());
         log.commit(new Command.SetUserLock("alice", null, now));
         assertEquals(g0 + 2, catalog.user("alice").tokenGeneration(), "an unlock keeps tokens");

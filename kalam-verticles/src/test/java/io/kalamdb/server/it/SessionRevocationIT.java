@@ -139,6 +139,10 @@ class SessionRevocationIT {
                 new JsonObject().put("user", user).put("password", "RevLock123!").encode());
         assertEquals(401, locked.status(), locked.body());
         assertEquals("account_locked", locked.json().getString("error"), locked.body());
+        ApiClient.Reply row = api.ok(root, "SELECT failed_login_attempts, locked_until FROM system.users "
+                + "WHERE user_id = '" + user + "'");
+        assertEquals(1, row.rows(0).size(), row.body());
+        assertEquals(253_402_300_799_999_000L, row.rows(0).getJsonArray(0).getLong(1), row.body());
 
         api.ok(root, "ALTER USER '" + user + "' UNLOCK");
         assertEquals(401, api.sql(old.access(), NOTES).status(), "the lock ended the earlier tokens for good");
@@ -156,6 +160,9 @@ class SessionRevocationIT {
                 assertEquals(401, wrong.status(), wrong.body());
             }
         }, "ACCOUNT_LOCKED");
+        ApiClient.Reply row = api.ok(root, "SELECT failed_login_attempts FROM system.users WHERE user_id = '"
+                + user + "'");
+        assertEquals(5, row.rows(0).getJsonArray(0).getInteger(0), row.body());
         // the documented policy: a lockout by wrong passwords suspends the tokens; an admin unlock restores them
         api.ok(root, "ALTER USER '" + user + "' UNLOCK");
         assertEquals(200, api.sql(old.access(), NOTES).status());
