@@ -18,9 +18,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * role change, a lock (admin or five wrong passwords) or a password change, the user's earlier access token gets
  * 401 on {@code /v1/api/sql}, its refresh token cannot refresh, and its open WebSocket subscription receives an
  * {@code error} frame and is closed, while another user's connection goes on. A WebSocket ends when its token
- * expires unless the client re-authenticated; a dropped and re-created user starts empty.
+ * expires unless the client re-authenticated; a dropped and re-created user starts empty; twenty concurrent wrong
+ * passwords lock the account at exactly five counted failures.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SessionRevocationIT {
@@ -64,6 +70,8 @@ class SessionRevocationIT {
         api.ok(root, "CREATE NAMESPACE app");
         api.ok(root, "CREATE TABLE app.notes (id BIGINT DEFAULT SNOWFLAKE_ID() PRIMARY KEY, body TEXT) "
                 + "WITH (TYPE='USER')");
+        api.ok(root, "CREATE TABLE app.typing (id BIGINT DEFAULT SNOWFLAKE_ID() PRIMARY KEY, body TEXT) "
+                + "WITH (TYPE='STREAM', TTL_SECONDS=3600)");
         api.ok(root, "CREATE USER 'bystander' WITH PASSWORD 'Bystander123!' ROLE user");
         bystander = api.login("bystander", "Bystander123!");
     }
@@ -168,6 +176,40 @@ class SessionRevocationIT {
         assertEquals(200, api.sql(old.access(), NOTES).status());
     }
 
+    @Test
+    void twentyConcurrentWrongPasswordsOverHttpLockAtExactlyFive() throws Exception {
+        String user = createUser("rev_crowd", "RevCrowd123!");
+        int attempts = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(attempts);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<ApiClient.Reply>> replies = new ArrayList<>();
+        try {
+            for (int i = 0; i < attempts; i++) {
+                String password = "Wrong" + i + "Pass!";
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return api.post("/v1/api/auth/login", null,
+                            new JsonObject().put("user", user).put("password", password).encode());
+                }));
+            }
+            go.countDown();
+            for (Future<ApiClient.Reply> reply : replies) {
+                ApiClient.Reply r = reply.get(30, TimeUnit.SECONDS);
+                assertEquals(401, r.status(), r.body());
+                assertTrue(List.of("unauthorized", "account_locked").contains(r.json().getString("error")), r.body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        ApiClient.Reply row = api.ok(root, "SELECT failed_login_attempts FROM system.users WHERE user_id = '"
+                + user + "'");
+        assertEquals(5, row.rows(0).getJsonArray(0).getInteger(0), "no failure lost, none counted past the lock");
+        ApiClient.Reply right = api.post("/v1/api/auth/login", null,
+                new JsonObject().put("user", user).put("password", "RevCrowd123!").encode());
+        assertEquals(401, right.status(), right.body());
+        assertEquals("account_locked", right.json().getString("error"), right.body());
+    }
+
     /**
      * Logs the user in, opens a subscription for it and one for the bystander, runs the change, and checks that
      * the user's access token (401 with {@code httpCode}), refresh token and subscription are over while the
@@ -258,7 +300,9 @@ class SessionRevocationIT {
         String user = createUser("phoenix", "Phoenix123!");
         Tokens old = login(user, "Phoenix123!");
         api.ok(old.access(), "INSERT INTO app.notes (body) VALUES ('old life 1'), ('old life 2')");
+        api.ok(old.access(), "INSERT INTO app.typing (body) VALUES ('old typing')");
         assertEquals(2, api.ok(old.access(), NOTES).rows(0).size());
+        assertEquals(1, api.ok(old.access(), "SELECT * FROM app.typing").rows(0).size());
 
         api.ok(root, "DROP USER '" + user + "'");
         api.ok(root, "CREATE USER '" + user + "' WITH PASSWORD 'Phoenix456!' ROLE user");
@@ -267,6 +311,9 @@ class SessionRevocationIT {
         assertEquals(401, refresh(old.refresh()).status());
         String fresh = login(user, "Phoenix456!").access();
         assertEquals(List.of(), api.ok(fresh, NOTES).rows(0).getList(), "the new account starts empty");
+        assertEquals(List.of(), api.ok(fresh, "SELECT * FROM app.typing").rows(0).getList());
+        assertEquals(List.of(), api.ok(root, "EXECUTE AS USER '" + user + "' (SELECT * FROM app.notes)").rows(0)
+                .getList());
         try (WsClient ws = WsClient.authenticated(api.baseUrl(), fresh)) {
             assertTrue(ws.subscribeAndLoad("p", NOTES, null).isEmpty());
         }
