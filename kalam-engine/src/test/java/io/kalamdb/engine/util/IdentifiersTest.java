@@ -43,7 +43,8 @@ class IdentifiersTest {
 
     @Test
     void theWhatNamesTheIdentifier() {
-        KalamException e = assertThrows(KalamException.class, () -> Identifiers.check("consumer group name", "g\u0001"));
+        KalamException e = assertThrows(KalamException.class,
+                () -> Identifiers.check("consumer group name", "g\u0001"));
         assertEquals("invalid consumer group name 'g\\u0001': control characters are not allowed (found U+0001 at 1)",
                 e.getMessage());
     }
