@@ -19,12 +19,12 @@ public final class Identifiers {
     private Identifiers() {
     }
 
-    /** Checks a user id ({@code what} = "user name" and the like). */
+    /** Checks a user id; a failure calls it "user name". Returns the id. */
     public static String checkUserId(String id) {
         return check("user name", id);
     }
 
-    /** Checks a name that is stored inside a key; {@code what} names it in the error. */
+    /** Checks a name that is stored inside a key; {@code what} names it in the error. Returns the name. */
     public static String check(String what, String name) {
         String problem = problem(name);
         if (problem != null) {

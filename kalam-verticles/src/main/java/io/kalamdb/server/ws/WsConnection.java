@@ -140,8 +140,12 @@ final class WsConnection {
         }
         TokenPrincipal checked = principal;
         authenticator.recheck(checked).onComplete(ar -> {
-            if (ar.failed() && state == State.AUTHENTICATED && principal == checked) {
-                end(AUTH_REVOKED, EngineClient.unwrap(ar.cause()).getMessage(), "Credentials revoked");
+            if (ar.failed() && state == State.AUTHENTICATED && !closing) {
+                if (principal == checked) {
+                    end(AUTH_REVOKED, EngineClient.unwrap(ar.cause()).getMessage(), "Credentials revoked");
+                } else {
+                    recheck(); // re-authenticated meanwhile: the new token must hold against the changed user too
+                }
             }
         });
     }
