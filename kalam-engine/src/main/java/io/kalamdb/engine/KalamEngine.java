@@ -54,13 +54,14 @@ public final class KalamEngine implements AutoCloseable {
     private final LiveQueryRegistry live;
     private final TopicService topics;
     private final Housekeeper housekeeper;
+    private final Applier applier;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config) {
         Ids.configureNode(config.nodeId());
         this.store = RocksHotStore.open(config.dataDir());
         this.catalog = loadCatalog(store);
-        Applier applier = new Applier(store, catalog);
+        this.applier = new Applier(store, catalog);
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser());
         listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
@@ -167,6 +168,14 @@ public final class KalamEngine implements AutoCloseable {
     /** Registers a listener for committed row changes (live queries, topics). */
     public void addChangeListener(ChangeListener listener) {
         listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /**
+     * Registers the one listener told the id of a user whose sessions may have to end (dropped, re-created, new
+     * password or role, locked), right after the change is applied, on the writer thread: it must not block.
+     */
+    public void onUserChanged(java.util.function.Consumer<String> listener) {
+        applier.onUserChanged(listener);
     }
 
     /** Live queries: subscribe, page initial data, unsubscribe. */

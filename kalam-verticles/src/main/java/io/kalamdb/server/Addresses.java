@@ -27,6 +27,12 @@ public final class Addresses {
     /** {@code Subscription} → nothing: end a live subscription (idempotent). */
     public static final String LIVE_UNSUBSCRIBE = "kalam.live.unsubscribe";
 
+    /**
+     * Published (to every HTTP verticle) with a user id after that user was dropped, re-created, or got a new
+     * password, role or lock: its WebSockets check their token again (ADR 0005).
+     */
+    public static final String USER_CHANGED = "kalam.auth.user-changed";
+
     private Addresses() {
     }
 }

@@ -84,6 +84,7 @@ public final class KalamServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             BusCodecs.register(vertx.eventBus());
+            engine.onUserChanged(userId -> vertx.eventBus().publish(Addresses.USER_CHANGED, userId));
             AtomicInteger boundPort = new AtomicInteger();
             String httpDeployment = await(deploy(vertx, engine, config, boundPort));
             return new KalamServer(vertx, engine, config, boundPort.get(), httpDeployment);

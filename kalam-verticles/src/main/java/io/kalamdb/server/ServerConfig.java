@@ -47,6 +47,13 @@ public final class ServerConfig {
                     + "the default when server.host is not loopback.");
     public static final ConfigKey<Integer> JWT_EXPIRY_HOURS = ConfigKey.integer("auth.jwt_expiry_hours", 24, 1,
             87_600, "Lifetime of an access token in hours (env KALAMDB_JWT_EXPIRY_HOURS); refresh tokens live 7x.");
+    /**
+     * 60 s as in the reference: tokens of other cluster nodes survive that much clock skew. It also decides when
+     * an authenticated WebSocket ends: at its token's {@code exp} plus this leeway.
+     */
+    public static final ConfigKey<Integer> JWT_LEEWAY_SECS = ConfigKey.integer("auth.jwt_leeway_secs", 60, 0, 3600,
+            "Clock-skew leeway in seconds of the exp, nbf and iat checks of tokens; a WebSocket ends this long after "
+                    + "its token's exp unless the client re-authenticates.");
     public static final ConfigKey<String> LOG_LEVEL = ConfigKey.string("logging.level", "info",
             "Log level: trace, debug, info, warn, error or off (env KALAMDB_LOG_LEVEL).");
     public static final ConfigKey<Integer> MAX_REQUEST_BODY_SIZE = ConfigKey.integer(
@@ -83,7 +90,8 @@ public final class ServerConfig {
     /** The server's own keys; {@link #knownKeys()} adds the engine's. */
     public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, ENGINE_WORKERS, JWT_SECRET, JWT_EXPIRY_HOURS,
             LOG_LEVEL, MAX_REQUEST_BODY_SIZE, GRPC_PORT, FLIGHT_PORT, RAFT_PORT, CLUSTER_PEERS, WS_AUTH_TIMEOUT_SECS,
-            WS_CLIENT_TIMEOUT_SECS, WS_HEARTBEAT_INTERVAL_SECS, WS_MAX_PENDING_FRAMES, MAX_WS_MESSAGE_SIZE);
+            WS_CLIENT_TIMEOUT_SECS, WS_HEARTBEAT_INTERVAL_SECS, WS_MAX_PENDING_FRAMES, MAX_WS_MESSAGE_SIZE,
+            JWT_LEEWAY_SECS);
 
     /** Environment variables and the keys they override, applied after the file. */
     public static final Map<String, String> ENV_KEYS = envKeys(
@@ -118,6 +126,7 @@ public final class ServerConfig {
     private final int engineWorkers;
     private final String jwtSecret;
     private final int jwtExpiryHours;
+    private final int jwtLeewaySecs;
     private final String logLevel;
     private final int maxRequestBodySize;
     private final int grpcPort;
@@ -139,6 +148,7 @@ public final class ServerConfig {
         this.engineWorkers = read(ENGINE_WORKERS, origins);
         this.jwtSecret = read(JWT_SECRET, origins);
         this.jwtExpiryHours = read(JWT_EXPIRY_HOURS, origins);
+        this.jwtLeewaySecs = read(JWT_LEEWAY_SECS, origins);
         this.logLevel = read(LOG_LEVEL, origins).trim().toLowerCase(Locale.ROOT);
         this.maxRequestBodySize = read(MAX_REQUEST_BODY_SIZE, origins);
         this.grpcPort = read(GRPC_PORT, origins);
@@ -238,6 +248,10 @@ public final class ServerConfig {
 
     public int jwtExpiryHours() {
         return jwtExpiryHours;
+    }
+
+    public int jwtLeewaySecs() {
+        return jwtLeewaySecs;
     }
 
     public String logLevel() {

@@ -37,6 +37,7 @@ class ServerConfigTest {
         assertEquals(32, config.engineWorkers());
         assertEquals(ServerConfig.DEV_JWT_SECRET, config.jwtSecret());
         assertEquals(24, config.jwtExpiryHours());
+        assertEquals(60, config.jwtLeewaySecs());
         assertEquals("info", config.logLevel());
         assertEquals(10_485_760, config.maxRequestBodySize());
         assertEquals(1_048_576, config.maxWsMessageSize());
@@ -83,6 +84,7 @@ class ServerConfigTest {
                 root_password = "RootPass123"
                 jwt_secret = "a-file-secret"
                 jwt_expiry_hours = 2
+                jwt_leeway_secs = 5
                 bcrypt_cost = 4
                 min_password_length = 6
 
@@ -121,6 +123,7 @@ class ServerConfigTest {
         assertEquals(19090, config.grpcPort());
         assertEquals("a-file-secret", config.jwtSecret());
         assertEquals(2, config.jwtExpiryHours());
+        assertEquals(5, config.jwtLeewaySecs());
         assertEquals("debug", config.logLevel());
         assertEquals(1024, config.maxRequestBodySize());
         assertEquals(4096, config.maxWsMessageSize());

@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 
-/** bcrypt hashing and the password policy of reference 6.4 (length 8..72 bytes, no common passwords). */
-public final class PasswordHasher {
+/**
+ * bcrypt hashing and the password policy of reference 6.4 (length 8..72 bytes, no common passwords). Not final so
+ * that tests can count or interleave verifications.
+ */
+public class PasswordHasher {
     private static final Set<String> COMMON = Set.of("password", "password1", "password123", "12345678",
             "123456789", "1234567890", "qwerty", "qwerty123", "qwertyuiop", "admin", "admin123", "letmein",
             "welcome", "iloveyou", "abc12345", "11111111", "00000000", "passw0rd", "changeme", "football",

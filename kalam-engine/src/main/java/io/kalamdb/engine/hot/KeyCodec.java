@@ -8,17 +8,24 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Order-preserving keys. A partition (one user's rows of one table, or a shared table's rows) is the
- * contiguous range {@code tableId(8) | partition(utf8) | 0x00}; rows follow by primary key, the seq index by
- * {@code _seq} (big-endian, so numeric order is key order).
+ * contiguous range {@code tableId(8) | partition length(2) | partition(utf8)}; rows follow by primary key, the seq
+ * index by {@code _seq} (big-endian, so numeric order is key order). The length makes partition prefixes
+ * prefix-free: no partition's range can contain another's keys, whatever bytes the names hold.
  */
 public final class KeyCodec {
+    /** Longest partition name, in UTF-8 bytes (user ids are at most 128 characters). */
+    public static final int MAX_PARTITION_BYTES = 0xffff;
+
     private KeyCodec() {
     }
 
     public static byte[] partitionPrefix(long tableId, String partition) {
         byte[] p = partition.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + p.length + 1);
-        b.putLong(tableId).put(p).put((byte) 0);
+        if (p.length > MAX_PARTITION_BYTES) {
+            throw new IllegalArgumentException("partition name longer than " + MAX_PARTITION_BYTES + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.allocate(8 + 2 + p.length);
+        b.putLong(tableId).putShort((short) p.length).put(p);
         return b.array();
     }
 
@@ -41,13 +48,16 @@ public final class KeyCodec {
         return ByteBuffer.wrap(seqKey, seqKey.length - 8, 8).getLong();
     }
 
-    /** The partition name inside a row or seq key (between the table id and the 0x00 separator). */
+    /** The partition name inside a row, seq or index key (after the table id and its length). */
     public static String partitionOf(byte[] key) {
-        int end = 8;
-        while (end < key.length && key[end] != 0) {
-            end++;
-        }
-        return new String(key, 8, end - 8, StandardCharsets.UTF_8);
+        int length = ByteBuffer.wrap(key, 8, 2).getShort() & 0xffff;
+        return new String(key, 10, length, StandardCharsets.UTF_8);
+    }
+
+    /** The primary-key bytes of a row key (what follows its partition prefix). */
+    public static byte[] pkOf(byte[] rowKey) {
+        int start = 10 + (ByteBuffer.wrap(rowKey, 8, 2).getShort() & 0xffff);
+        return java.util.Arrays.copyOfRange(rowKey, start, rowKey.length);
     }
 
     /**

@@ -17,7 +17,6 @@ import io.kalamdb.engine.write.Command;
 import io.kalamdb.engine.write.RowOp;
 import io.kalamdb.engine.write.WriteLog;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -82,8 +81,7 @@ public final class Housekeeper implements AutoCloseable {
                 }
                 byte[] key = c.key();
                 String partition = KeyCodec.partitionOf(key);
-                int pkStart = 8 + partition.getBytes(StandardCharsets.UTF_8).length + 1;
-                byte[] pk = java.util.Arrays.copyOfRange(key, pkStart, key.length);
+                byte[] pk = KeyCodec.pkOf(key);
                 ops.add(new RowOp(RowOp.Kind.HARD_DELETE, t.id(), partition, pk, null, null));
                 if (ops.size() == OPS_PER_COMMAND) {
                     log.commit(new Command.Rows(ops));

@@ -148,18 +148,20 @@ public final class DdlExecutor {
                     throw KalamException.execution("User '" + au.userId() + "' not found");
                 }
                 long now = nowMicros();
-                UserRecord changed = u;
                 if (au.password() != null) {
                     hasher.checkPolicy(au.password(), "");
-                    changed = changed.withPasswordHash(hasher.hash(au.password()), now);
+                    append(new Command.SetUserPassword(u.id(), hasher.hash(au.password()), now));
+                } else if (au.role() != null) {
+                    append(new Command.SetUserRole(u.id(), au.role(), now));
+                } else if (au.email() != null) {
+                    append(new Command.SetUserEmail(u.id(), au.email(), now));
+                } else if (au.lock() != null) {
+                    if (au.lock() && u.id().equals("root")) {
+                        throw KalamException.execution("the root user cannot be locked");
+                    }
+                    // an admin lock holds until UNLOCK
+                    append(new Command.SetUserLock(u.id(), au.lock() ? UserRecord.ADMIN_LOCK_UNTIL_MICROS : null, now));
                 }
-                if (au.role() != null) {
-                    changed = changed.withRole(au.role(), now);
-                }
-                if (au.email() != null) {
-                    changed = changed.withEmail(au.email(), now);
-                }
-                append(new Command.PutUser(changed, false));
                 yield StatementResult.message("User '" + u.id() + "' updated", 0, me);
             }
             case Stmt.DropUser du -> {
@@ -173,7 +175,7 @@ public final class DdlExecutor {
                 if (u.id().equals("root")) {
                     throw KalamException.execution("the root user cannot be dropped");
                 }
-                append(new Command.PutUser(u.deleted(nowMicros()), false));
+                append(new Command.DropUser(u.id(), nowMicros()));
                 yield StatementResult.message("User '" + u.id() + "' dropped (soft delete)", 0, me);
             }
             default -> throw KalamException.internal("not a catalog statement: " + stmt.getClass().getSimpleName(),

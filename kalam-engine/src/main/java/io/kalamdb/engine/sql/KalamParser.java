@@ -502,6 +502,11 @@ public final class KalamParser {
         }
         if (c.acceptWord("USER")) {
             String user = c.userName();
+            Boolean lock = c.acceptWord("LOCK") ? Boolean.TRUE : c.acceptWord("UNLOCK") ? Boolean.FALSE : null;
+            if (lock != null) {
+                c.expectEnd();
+                return new Stmt.AlterUser(user, null, null, null, lock);
+            }
             c.expectWord("SET");
             String password = null;
             Role role = null;
@@ -513,10 +518,10 @@ public final class KalamParser {
             } else if (c.acceptWord("EMAIL")) {
                 email = c.stringLiteral("email");
             } else {
-                throw c.error("expected PASSWORD, ROLE or EMAIL");
+                throw c.error("expected SET PASSWORD, SET ROLE, SET EMAIL, LOCK or UNLOCK");
             }
             c.expectEnd();
-            return new Stmt.AlterUser(user, password, role, email);
+            return new Stmt.AlterUser(user, password, role, email, null);
         }
         c.acceptWord("USER");
         c.acceptWord("SHARED");
@@ -641,9 +646,6 @@ public final class KalamParser {
 
     private static Stmt createUser(TokenCursor c) {
         String user = c.userName();
-        if (user.isBlank() || user.length() > 128) {
-            throw KalamException.execution("invalid user name '" + user + "' (1 to 128 characters)");
-        }
         String password = null;
         String authType = null;
         Role role = null;

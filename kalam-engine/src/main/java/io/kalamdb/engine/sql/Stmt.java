@@ -82,7 +82,12 @@ public sealed interface Stmt {
             implements Stmt {
     }
 
-    record AlterUser(String userId, String password, Role role, String email) implements Stmt {
+    /**
+     * ALTER USER: one of a new password, role or email, or a lock change.
+     *
+     * @param lock TRUE for {@code LOCK} (until {@code UNLOCK}), FALSE for {@code UNLOCK}, null for neither
+     */
+    record AlterUser(String userId, String password, Role role, String email, Boolean lock) implements Stmt {
     }
 
     record DropUser(String userId, boolean ifExists) implements Stmt {

@@ -107,17 +107,21 @@ final class TokenCursor {
         pos++;
         String name = t.unquoted();
         if (!IDENT.matcher(name).matches()) {
-            throw SqlLexer.error(sql, t.start(), "invalid " + what + " '" + name
-                    + "' (letters, digits and _ only)");
+            throw SqlLexer.error(sql, t.start(), "invalid " + what + " '"
+                    + io.kalamdb.engine.util.Identifiers.printable(name) + "' (letters, digits and _ only)");
         }
         return name;
     }
 
-    /** A user name: a string literal or an identifier. */
+    /**
+     * A user name: a string literal or an identifier, checked against the rules of user ids
+     * ({@link io.kalamdb.engine.util.Identifiers}: no control characters, no path separators, at most 128
+     * characters); a bad one is {@code INVALID_INPUT} naming it.
+     */
     String userName() {
         Token t = next();
         return switch (t.kind()) {
-            case STRING, QUOTED_IDENT, WORD -> t.unquoted();
+            case STRING, QUOTED_IDENT, WORD -> io.kalamdb.engine.util.Identifiers.checkUserId(t.unquoted());
             default -> throw SqlLexer.error(sql, t.start(), "expected a user name");
         };
     }

@@ -71,6 +71,9 @@ public final class TopicService {
 
     public ConsumeResult consume(ConsumeRequest r) {
         TopicDef t = topic(r.topic());
+        if (r.group() != null) {
+            io.kalamdb.engine.util.Identifiers.check("consumer group name", r.group());
+        }
         if (r.limit() < 1) {
             throw KalamException.execution("LIMIT must be positive [limit=" + r.limit() + "]");
         }
@@ -215,6 +218,7 @@ public final class TopicService {
         if (group == null || group.isBlank()) {
             throw KalamException.execution("a consumer group is required to ACK");
         }
+        io.kalamdb.engine.util.Identifiers.check("consumer group name", group);
         if (partition < 0 || partition >= t.partitions()) {
             throw KalamException.execution("partition out of range [partition=" + partition + ", partitions="
                     + t.partitions() + "]");

@@ -2,6 +2,7 @@ package io.kalamdb.engine.write;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
@@ -35,11 +36,20 @@ public final class Applier {
     private final Object commitLock = new Object();
     private final io.kalamdb.engine.topic.TopicPublisher publisher;
     private volatile long lastSeq;
+    private volatile java.util.function.Consumer<String> userListener = id -> { };
 
     public Applier(HotStore store, Catalog catalog) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.publisher = new io.kalamdb.engine.topic.TopicPublisher(catalog, store);
+    }
+
+    /**
+     * Receives the id of a user whose stored record changed in a way that may end its sessions (drop, password,
+     * role, lock, re-create), after the change is applied; called on the writer thread, so it must not block.
+     */
+    public void onUserChanged(java.util.function.Consumer<String> listener) {
+        this.userListener = requireNonNull(listener, "listener is null");
     }
 
     public io.kalamdb.engine.topic.TopicPublisher publisher() {
@@ -74,6 +84,15 @@ public final class Applier {
             case Command.PutTable put -> applyPutTable(put, index);
             case Command.DropTable drop -> applyDropTable(drop, index);
             case Command.PutUser put -> applyPutUser(put, index);
+            case Command.SetUserPassword c -> changeUser(c.userId(), index, u -> u.withPasswordHash(c.passwordHash(),
+                    c.atMicros()));
+            case Command.SetUserRole c -> changeUser(c.userId(), index, u -> u.withRole(c.role(), c.atMicros()));
+            case Command.SetUserEmail c -> changeUser(c.userId(), index, u -> u.withEmail(c.email(), c.atMicros()));
+            case Command.DropUser c -> changeUser(c.userId(), index, u -> u.deleted(c.atMicros()));
+            case Command.SetUserLock c -> changeUser(c.userId(), index, u -> u.withAdminLock(c.lockedUntilMicros(),
+                    c.atMicros()));
+            case Command.RecordLoginFailure c -> applyLoginFailure(c, index);
+            case Command.RecordLoginSuccess c -> applyLoginSuccess(c, index);
             case Command.PutTopic put -> applyPutTopic(put, index);
             case Command.DropTopic drop -> applyDropTopic(drop, index);
             case Command.TrimTopic trim -> applyTrimTopic(trim, index);
@@ -325,17 +344,89 @@ public final class Applier {
     }
 
     private ApplyResult applyPutUser(Command.PutUser put, long index) {
-        if (put.create()) {
-            var existing = catalog.user(put.user().id());
-            if (existing != null && !existing.isDeleted()) {
-                throw KalamException.execution("User '" + put.user().id() + "' already exists");
+        if (!put.create()) {
+            throw KalamException.internal("PutUser only creates users; changes are user intents", null);
+        }
+        UserRecord user = put.user();
+        UserRecord existing = catalog.user(user.id());
+        if (existing != null && !existing.isDeleted()) {
+            throw KalamException.execution("User '" + user.id() + "' already exists");
+        }
+        UserRecord created = existing == null ? user : user.succeeding(existing);
+        commitBatch(index, batch -> {
+            if (existing != null) {
+                purgeUserRows(batch, user.id());
+            }
+            batch.put(Space.META, CatalogKeys.user(created.id()), Json.write(created));
+        });
+        catalog.putUser(created);
+        if (existing != null) {
+            userListener.accept(created.id());
+        }
+        return ApplyResult.EMPTY;
+    }
+
+    /** Deletes every row a dropped user left in USER and STREAM tables (its partitions), in the given batch. */
+    private void purgeUserRows(HotStore.Batch batch, String userId) {
+        for (TableDef t : catalog.tables()) {
+            if (t.type() == TableType.SHARED) {
+                continue;
+            }
+            byte[] prefix = KeyCodec.partitionPrefix(t.id(), userId);
+            byte[] end = KeyCodec.prefixUpperBound(prefix);
+            for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX, Space.INDEX}) {
+                batch.deleteRange(space, prefix, end);
             }
         }
-        commitBatch(index, batch -> {
-            batch.put(Space.META, CatalogKeys.user(put.user().id()), Json.write(put.user()));
-        });
-        catalog.putUser(put.user());
+    }
+
+    /** Applies a change to the stored, live user; fails when there is none. Tells the user listener. */
+    private ApplyResult changeUser(String userId, long index, java.util.function.UnaryOperator<UserRecord> change) {
+        UserRecord current = catalog.user(userId);
+        if (current == null || current.isDeleted()) {
+            throw KalamException.execution("User '" + userId + "' not found");
+        }
+        storeUser(change.apply(current), index);
+        userListener.accept(userId);
         return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyLoginFailure(Command.RecordLoginFailure c, long index) {
+        UserRecord u = catalog.user(c.userId());
+        if (u == null || u.isDeleted() || u.isLockedAt(c.atMicros())) {
+            putAppliedIndex(index);
+            return ApplyResult.EMPTY;
+        }
+        boolean lockExpired = u.lockedUntilMicros() != null;
+        int failures = (lockExpired ? 0 : u.failedLoginAttempts()) + 1;
+        boolean lock = failures >= c.maxFailures();
+        storeUser(u.withLogin(failures, lock ? c.atMicros() + c.lockMicros() : null, u.lastLoginAtMicros()), index);
+        if (lock) {
+            userListener.accept(u.id());
+        }
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyLoginSuccess(Command.RecordLoginSuccess c, long index) {
+        UserRecord u = catalog.user(c.userId());
+        if (u == null || u.isDeleted() || u.tokenGeneration() != c.expectedGeneration()) {
+            throw new KalamException(io.kalamdb.engine.error.KalamErrorCode.INVALID_CREDENTIALS,
+                    "Invalid credentials");
+        }
+        if (u.isLockedAt(c.atMicros())) {
+            throw new KalamException(io.kalamdb.engine.error.KalamErrorCode.ACCOUNT_LOCKED, "Account locked");
+        }
+        storeUser(u.withLogin(0, null, c.atMicros()), index);
+        return ApplyResult.EMPTY;
+    }
+
+    private void storeUser(UserRecord user, long index) {
+        commitBatch(index, batch -> batch.put(Space.META, CatalogKeys.user(user.id()), Json.write(user)));
+        catalog.putUser(user);
+    }
+
+    private void putAppliedIndex(long index) {
+        commitBatch(index, batch -> { });
     }
 
     private ApplyResult applyPutTopic(Command.PutTopic put, long index) {

@@ -25,7 +25,14 @@ import java.util.List;
     @JsonSubTypes.Type(value = Command.PutTopic.class, name = "put_topic"),
     @JsonSubTypes.Type(value = Command.DropTopic.class, name = "drop_topic"),
     @JsonSubTypes.Type(value = Command.TrimTopic.class, name = "trim_topic"),
-    @JsonSubTypes.Type(value = Command.CommitOffset.class, name = "commit_offset")
+    @JsonSubTypes.Type(value = Command.CommitOffset.class, name = "commit_offset"),
+    @JsonSubTypes.Type(value = Command.SetUserPassword.class, name = "set_user_password"),
+    @JsonSubTypes.Type(value = Command.SetUserRole.class, name = "set_user_role"),
+    @JsonSubTypes.Type(value = Command.SetUserEmail.class, name = "set_user_email"),
+    @JsonSubTypes.Type(value = Command.DropUser.class, name = "drop_user"),
+    @JsonSubTypes.Type(value = Command.SetUserLock.class, name = "set_user_lock"),
+    @JsonSubTypes.Type(value = Command.RecordLoginFailure.class, name = "record_login_failure"),
+    @JsonSubTypes.Type(value = Command.RecordLoginSuccess.class, name = "record_login_success")
 })
 public sealed interface Command {
 
@@ -81,7 +88,46 @@ public sealed interface Command {
             implements Command {
     }
 
-    /** Creates a user ({@code create}: fails if the id exists) or replaces it (ALTER, soft DROP, login state). */
+    /**
+     * Creates a user ({@code create}: fails if a live user has the id). Over a dropped user of the same id it
+     * purges the dropped user's rows and continues its token generation (ADR 0005). Changes of an existing user
+     * are the intents below, applied to the stored record at apply time, never a whole record read earlier.
+     */
     record PutUser(UserRecord user, boolean create) implements Command {
+    }
+
+    /** Sets a user's password hash; clears failures and lock, and ends earlier tokens. */
+    record SetUserPassword(String userId, String passwordHash, long atMicros) implements Command {
+    }
+
+    /** Sets a user's role; ends earlier tokens. */
+    record SetUserRole(String userId, io.kalamdb.engine.auth.Role role, long atMicros) implements Command {
+    }
+
+    record SetUserEmail(String userId, String email, long atMicros) implements Command {
+    }
+
+    /** Soft-drops a user; ends its tokens. */
+    record DropUser(String userId, long atMicros) implements Command {
+    }
+
+    /** Admin lock until {@code lockedUntilMicros} (ends tokens), or with null an unlock (clears failures). */
+    record SetUserLock(String userId, Long lockedUntilMicros, long atMicros) implements Command {
+    }
+
+    /**
+     * A wrong password: the failure counter moves on by one, and the account locks for {@code lockMicros} when
+     * it reaches {@code maxFailures}. A failure while locked is not counted; the first one after a lock expired
+     * starts a new count. Unknown or dropped ids are ignored (login does the same work for them).
+     */
+    record RecordLoginFailure(String userId, long atMicros, int maxFailures, long lockMicros) implements Command {
+    }
+
+    /**
+     * A right password: clears failures, sets the last login. Fails with {@code INVALID_CREDENTIALS} when the
+     * user's token generation is no longer {@code expectedGeneration} (its credentials changed meanwhile) or it
+     * was locked or dropped meanwhile.
+     */
+    record RecordLoginSuccess(String userId, long atMicros, long expectedGeneration) implements Command {
     }
 }

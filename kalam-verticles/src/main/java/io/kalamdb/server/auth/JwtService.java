@@ -24,8 +24,10 @@ import java.util.Base64;
 
 /**
  * Issues and verifies KalamDB's HS256 tokens (reference 6.3): claims {@code sub, iss="kalamdb", exp, iat, email,
- * role, token_type}; access tokens live {@code auth.jwt_expiry_hours}, refresh tokens seven times longer;
- * {@code exp}, {@code nbf} and {@code iat} are checked with 60 s of leeway.
+ * role, token_type} plus {@code gen}, the user's token generation (ADR 0005: the engine worker refuses a token
+ * whose generation is not the stored one); access tokens live {@code auth.jwt_expiry_hours}, refresh tokens seven
+ * times longer; {@code exp}, {@code nbf} and {@code iat} are checked with {@code auth.jwt_leeway_secs} (60 s) of
+ * leeway.
  *
  * <p>Verification fails with {@code TOKEN_EXPIRED} for an expired token and {@code INVALID_CREDENTIALS} for
  * anything else, both with the public message {@code Invalid credentials}. HMAC is cheap: it runs on the event loop.
@@ -35,16 +37,28 @@ public final class JwtService {
     public static final long LEEWAY_SECONDS = 60;
     public static final int REFRESH_LIFETIME_FACTOR = 7;
     static final String INVALID_CREDENTIALS = "Invalid credentials";
+    /** The claim carrying the user's token generation (absent = 0). */
+    public static final String GENERATION_CLAIM = "gen";
     private static final String ALGORITHM = "HS256";
 
     private final JWTAuth auth;
     private final Duration accessLifetime;
     private final Duration refreshLifetime;
     private final Clock clock;
+    private final long leewaySeconds;
     private final JWTOptions signOptions = new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true);
 
     public JwtService(Vertx vertx, String secret, int accessExpiryHours, Clock clock) {
+        this(vertx, secret, accessExpiryHours, LEEWAY_SECONDS, clock);
+    }
+
+    /** A service whose {@code exp}/{@code nbf}/{@code iat} checks allow {@code leewaySeconds} of clock skew. */
+    public JwtService(Vertx vertx, String secret, int accessExpiryHours, long leewaySeconds, Clock clock) {
         requireNonNull(vertx, "vertx is null");
+        if (leewaySeconds < 0) {
+            throw new IllegalArgumentException("leewaySeconds is negative: " + leewaySeconds);
+        }
+        this.leewaySeconds = leewaySeconds;
         requireNonNull(secret, "secret is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.accessLifetime = Duration.ofHours(accessExpiryHours);
@@ -72,12 +86,22 @@ public final class JwtService {
     private final java.util.Map<String, TokenClaims> verified = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int VERIFIED_CACHE_SIZE = 10_000;
 
+    /** The leeway of the lifetime checks, in seconds. */
+    public long leewaySeconds() {
+        return leewaySeconds;
+    }
+
+    /** The current time of this service's clock, in epoch seconds. */
+    public long nowSeconds() {
+        return clock.instant().getEpochSecond();
+    }
+
     /** Checks signature, issuer, lifetime and claims; the future fails with a {@link KalamException}. */
     public Future<TokenClaims> verify(String token) {
         requireNonNull(token, "token is null");
         TokenClaims known = verified.get(token);
         if (known != null) {
-            if (clock.instant().getEpochSecond() > known.expiresAtSeconds() + LEEWAY_SECONDS) {
+            if (clock.instant().getEpochSecond() > known.expiresAtSeconds() + leewaySeconds) {
                 verified.remove(token);
                 return Future.failedFuture(new KalamException(KalamErrorCode.TOKEN_EXPIRED, INVALID_CREDENTIALS));
             }
@@ -120,7 +144,8 @@ public final class JwtService {
                 .put("iat", now.getEpochSecond())
                 .put("email", user.email())
                 .put("role", user.role().wireName())
-                .put("token_type", type.claim());
+                .put("token_type", type.claim())
+                .put(GENERATION_CLAIM, user.tokenGeneration());
         return auth.generateToken(claims, signOptions);
     }
 
@@ -135,18 +160,18 @@ public final class JwtService {
         if (!(payload.getValue("exp") instanceof Number exp)) {
             throw invalid();
         }
-        if (now > exp.longValue() + LEEWAY_SECONDS) {
+        if (now > exp.longValue() + leewaySeconds) {
             throw new KalamException(KalamErrorCode.TOKEN_EXPIRED, INVALID_CREDENTIALS);
         }
         long issuedAt = 0;
         if (payload.containsKey("iat")) {
-            if (!(payload.getValue("iat") instanceof Number iat) || iat.longValue() > now + LEEWAY_SECONDS) {
+            if (!(payload.getValue("iat") instanceof Number iat) || iat.longValue() > now + leewaySeconds) {
                 throw invalid();
             }
             issuedAt = iat.longValue();
         }
         if (payload.containsKey("nbf")
-                && (!(payload.getValue("nbf") instanceof Number nbf) || nbf.longValue() > now + LEEWAY_SECONDS)) {
+                && (!(payload.getValue("nbf") instanceof Number nbf) || nbf.longValue() > now + leewaySeconds)) {
             throw invalid();
         }
         TokenType type = TokenType.fromClaim(payload.getValue("token_type") instanceof String s ? s : null);
@@ -158,8 +183,16 @@ public final class JwtService {
         if (roleClaim != null) {
             role = roleOf(roleClaim);
         }
+        long generation = 0;
+        if (payload.containsKey(GENERATION_CLAIM)) {
+            if (!(payload.getValue(GENERATION_CLAIM) instanceof Number gen) || gen.longValue() < 0) {
+                throw invalid();
+            }
+            generation = gen.longValue();
+        }
         Object email = payload.getValue("email");
-        return new TokenClaims(subject, role, email instanceof String e ? e : null, type, issuedAt, exp.longValue());
+        return new TokenClaims(subject, role, email instanceof String e ? e : null, type, issuedAt, exp.longValue(),
+                generation);
     }
 
     private static Role roleOf(Object claim) {

@@ -10,9 +10,10 @@ import io.kalamdb.server.bus.TokenPrincipal;
  *
  * @param role  the role claim, or null when the token had none
  * @param email the email claim, or null
+ * @param generation the user's token generation when the token was issued ({@code gen}; 0 when absent)
  */
 public record TokenClaims(String subject, Role role, String email, TokenType type, long issuedAtSeconds,
-                          long expiresAtSeconds) {
+                          long expiresAtSeconds, long generation) {
 
     public TokenClaims {
         requireNonNull(subject, "subject is null");
@@ -20,6 +21,6 @@ public record TokenClaims(String subject, Role role, String email, TokenType typ
     }
 
     public TokenPrincipal principal() {
-        return new TokenPrincipal(subject, role);
+        return new TokenPrincipal(subject, role, generation);
     }
 }

@@ -9,10 +9,16 @@ import io.kalamdb.engine.auth.Role;
  * The engine worker checks it against the stored user before anything runs.
  *
  * @param roleClaim the token's role, or null when the token carried none
+ * @param generation the token's {@code gen} claim: the user's token generation when it was issued
  */
-public record TokenPrincipal(String userId, Role roleClaim) {
+public record TokenPrincipal(String userId, Role roleClaim, long generation) {
 
     public TokenPrincipal {
         requireNonNull(userId, "userId is null");
+    }
+
+    /** A principal of generation 0 (a user whose credentials never changed). */
+    public TokenPrincipal(String userId, Role roleClaim) {
+        this(userId, roleClaim, 0);
     }
 }

@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Turns a verified token's principal into the stored user it names (reference 6.3): the user must exist, not
- * be dropped, hold the role the token claims and not be locked. Runs on the engine worker.
+ * be dropped, hold the role the token claims, not be locked, and still be at the token's generation (a password
+ * change, role change, admin lock or drop since the token was issued ends it; ADR 0005). Runs on the engine
+ * worker, for every request, subscription and WebSocket re-check.
  */
 final class SessionResolver {
     /** The public message of every credential failure on protected routes (reference 2.3). */
@@ -49,6 +51,10 @@ final class SessionResolver {
         Long lockedUntil = user.lockedUntilMicros();
         if (lockedUntil != null && lockedUntil > nowMicros.getAsLong()) {
             throw new KalamException(KalamErrorCode.ACCOUNT_LOCKED, "Account locked");
+        }
+        if (principal.generation() != user.tokenGeneration()) {
+            throw new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
+                    publicMessages ? INVALID_CREDENTIALS : "Token revoked: the user's credentials changed");
         }
         return user;
     }

@@ -56,7 +56,8 @@ public final class HttpApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         EngineClient engine = new EngineClient(vertx.eventBus());
-        JwtService jwt = new JwtService(vertx, config.jwtSecret(), config.jwtExpiryHours(), Clock.systemUTC());
+        JwtService jwt = new JwtService(vertx, config.jwtSecret(), config.jwtExpiryHours(), config.jwtLeewaySecs(),
+                Clock.systemUTC());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBodySize());
         HealthHandler health = new HealthHandler(BuildInfo.load());
 

@@ -61,6 +61,11 @@ final class LoginHandler implements Handler<RoutingContext> {
         if (id.length() > MAX_USER_LENGTH) {
             throw JsonBodies.invalid("user is longer than " + MAX_USER_LENGTH + " characters");
         }
+        String problem = io.kalamdb.engine.util.Identifiers.problem(id);
+        if (problem != null) {
+            throw KalamException.invalidInput("invalid user name '" + io.kalamdb.engine.util.Identifiers.printable(id)
+                    + "': " + problem);
+        }
         if (password.length() > MAX_PASSWORD_LENGTH) {
             throw JsonBodies.invalid("password is longer than " + MAX_PASSWORD_LENGTH + " characters");
         }

@@ -2,6 +2,7 @@ package io.kalamdb.server.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.server.Addresses;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.bus.EngineClient;
 import io.vertx.core.Context;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /v1/ws} (reference 3.1): upgrades to a live-query WebSocket on the HTTP API's own server and port,
  * and keeps the connections of one {@code HttpApiVerticle} instance: the heartbeat checker closes idle ones
- * (1000 "Heartbeat timeout"), {@link #shutdown} closes them all (1001 "Server shutting down").
+ * (1000 "Heartbeat timeout"), {@link #shutdown} closes them all (1001 "Server shutting down"), and a change of a
+ * user ({@link Addresses#USER_CHANGED}) has that user's connections check their token again.
  *
  * <p>A route handler rather than a verticle of its own: a WebSocket must be accepted by the HTTP server that
  * owns the port, so each HTTP verticle instance mounts one. Its connections live on that instance's event loop,
@@ -42,6 +45,7 @@ public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> 
     private final EngineClient engine;
     private final Set<WsConnection> connections = new HashSet<>();
     private final long heartbeatTimer;
+    private final MessageConsumer<String> userChanges;
     private boolean shuttingDown;
 
     public LiveQueryWebSocketHandler(Vertx vertx, WsSettings settings, JwtService jwt, EngineClient engine) {
@@ -50,6 +54,16 @@ public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> 
         this.engine = requireNonNull(engine, "engine is null");
         this.authenticator = new WsAuthenticator(requireNonNull(jwt, "jwt is null"), engine);
         this.heartbeatTimer = vertx.setPeriodic(settings.heartbeatIntervalMs(), id -> closeIdle());
+        this.userChanges = vertx.eventBus().localConsumer(Addresses.USER_CHANGED, m -> onUserChanged(m.body()));
+    }
+
+    /** Connections authenticated as this user check their token against the changed record. */
+    private void onUserChanged(String userId) {
+        for (WsConnection connection : new ArrayList<>(connections)) {
+            if (userId.equals(connection.userId())) {
+                connection.recheck();
+            }
+        }
     }
 
     @Override
@@ -94,6 +108,7 @@ public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> 
     public Future<Void> shutdown() {
         shuttingDown = true;
         vertx.cancelTimer(heartbeatTimer);
+        userChanges.unregister();
         List<Future<Void>> closing = new ArrayList<>();
         for (WsConnection connection : new ArrayList<>(connections)) {
             closing.add(connection.close(WsConnection.CLOSE_GOING_AWAY, "Server shutting down"));

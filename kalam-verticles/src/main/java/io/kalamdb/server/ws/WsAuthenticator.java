@@ -19,8 +19,11 @@ final class WsAuthenticator {
     private final JwtService jwt;
     private final EngineClient engine;
 
-    /** Who a socket belongs to once authenticated: the token's principal (re-checked on each subscribe). */
-    record Authenticated(TokenPrincipal principal, UserRecord user) {
+    /**
+     * Who a socket belongs to once authenticated: the token's principal (re-checked on each subscribe and when
+     * the user changes) and the token's expiry.
+     */
+    record Authenticated(TokenPrincipal principal, UserRecord user, long expiresAtSeconds) {
     }
 
     WsAuthenticator(JwtService jwt, EngineClient engine) {
@@ -39,7 +42,21 @@ final class WsAuthenticator {
                         "Invalid credentials"));
             }
             TokenPrincipal principal = claims.principal();
-            return engine.verify(principal).map(user -> new Authenticated(principal, user));
+            return engine.verify(principal)
+                    .map(user -> new Authenticated(principal, user, claims.expiresAtSeconds()));
         });
+    }
+
+    /** Checks an authenticated socket's principal against the stored user again (after the user changed). */
+    Future<UserRecord> recheck(TokenPrincipal principal) {
+        return engine.verify(principal);
+    }
+
+    long leewaySeconds() {
+        return jwt.leewaySeconds();
+    }
+
+    long nowSeconds() {
+        return jwt.nowSeconds();
     }
 }

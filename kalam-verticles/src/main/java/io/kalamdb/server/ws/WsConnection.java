@@ -43,6 +43,10 @@ final class WsConnection {
     static final short CLOSE_GOING_AWAY = 1001;
     static final short CLOSE_POLICY = 1008;
     static final short CLOSE_ERROR = 1011;
+    /** Error code of frames ending a connection whose user was dropped, locked or got new credentials. */
+    static final String AUTH_REVOKED = "AUTH_REVOKED";
+    /** Error code of frames ending a connection whose token expired. */
+    static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
     private static final int MAX_REASON_BYTES = 123;
 
     private enum State { OPEN, AUTHENTICATING, AUTHENTICATED, CLOSED }
@@ -66,6 +70,8 @@ final class WsConnection {
     private WsAuthenticator.Authenticated who;
     private WsProtocol protocol = WsProtocol.DEFAULT;
     private long authTimer = -1;
+    /** Fires when the token's lifetime (plus leeway) is over; re-authenticating moves it. */
+    private long expiryTimer = -1;
     private volatile long lastActivityNanos = System.nanoTime();
     private final IncomingMessage incoming;
 
@@ -117,6 +123,72 @@ final class WsConnection {
     /** Whether the socket is closed or a close was started. */
     boolean isClosing() {
         return closing || state == State.CLOSED;
+    }
+
+    /** The id of the user this socket is authenticated as, or null before authentication. */
+    String userId() {
+        return state == State.AUTHENTICATED && principal != null ? principal.userId() : null;
+    }
+
+    /**
+     * The user's stored record changed (drop, new password or role, lock): checks the token again and, when it no
+     * longer holds, ends the connection with {@code AUTH_REVOKED}.
+     */
+    void recheck() {
+        if (state != State.AUTHENTICATED || closing) {
+            return;
+        }
+        TokenPrincipal checked = principal;
+        authenticator.recheck(checked).onComplete(ar -> {
+            if (ar.failed() && state == State.AUTHENTICATED && !closing) {
+                if (principal == checked) {
+                    end(AUTH_REVOKED, EngineClient.unwrap(ar.cause()).getMessage(), "Credentials revoked");
+                } else {
+                    recheck(); // re-authenticated meanwhile: the new token must hold against the changed user too
+                }
+            }
+        });
+    }
+
+    /**
+     * Ends an authenticated connection: every subscription gets an {@code error} frame with this code (or, with
+     * none open, one frame for {@code protocol}), queued frames are dropped, and the socket closes with 1008.
+     */
+    private void end(String code, String message, String reason) {
+        List<ClientSubscription> open = new ArrayList<>(subscriptions.values());
+        List<String> ids = new ArrayList<>();
+        for (ClientSubscription sub : open) {
+            endSubscription(sub);
+            outbound.dropFramesOf(sub);
+            ids.add(sub.id());
+        }
+        if (ids.isEmpty()) {
+            ids.add("protocol");
+        }
+        LOG.info("WebSocket ended [connection={}, user={}, code={}]: {}", connectionId,
+                principal == null ? null : principal.userId(), code, message);
+        for (String id : ids) {
+            outbound.writeNow(frame(null, ServerFrames.error(id, code, message), -1));
+        }
+        close(CLOSE_POLICY, reason);
+    }
+
+    private void scheduleExpiry(long expiresAtSeconds) {
+        cancelExpiryTimer();
+        long delayMs = (expiresAtSeconds + authenticator.leewaySeconds() - authenticator.nowSeconds()) * 1000L;
+        expiryTimer = context.owner().setTimer(Math.max(1, delayMs), id -> {
+            expiryTimer = -1;
+            if (state == State.AUTHENTICATED && !closing) {
+                end(TOKEN_EXPIRED, "Token expired; authenticate again with a fresh token", "Token expired");
+            }
+        });
+    }
+
+    private void cancelExpiryTimer() {
+        if (expiryTimer >= 0) {
+            context.owner().cancelTimer(expiryTimer);
+            expiryTimer = -1;
+        }
     }
 
     /** Closes the socket with a code and reason; subscriptions end when the close completes. */
@@ -269,7 +341,7 @@ final class WsConnection {
 
     private void onAuthenticate(ClientMessage.Authenticate auth) {
         if (state == State.AUTHENTICATED) {
-            sendAuthSuccess();
+            reauthenticate(auth.token());
             return;
         }
         if (state != State.OPEN) {
@@ -304,6 +376,35 @@ final class WsConnection {
             principal = who.principal();
             protocol = requested;
             state = State.AUTHENTICATED;
+            scheduleExpiry(who.expiresAtSeconds());
+            sendAuthSuccess();
+        });
+    }
+
+    /**
+     * {@code authenticate} on an authenticated socket: a valid token of the same user replaces the socket's token
+     * (its expiry and generation) and is answered with {@code auth_success}; the same token again just gets
+     * {@code auth_success} (reference 3.2); an invalid token or another user's ends the connection.
+     */
+    private void reauthenticate(String token) {
+        if (token == null || token.isBlank()) {
+            sendAuthSuccess();
+            return;
+        }
+        TokenPrincipal before = principal;
+        authenticator.authenticate(token).onComplete(ar -> {
+            if (state != State.AUTHENTICATED || closing || principal != before) {
+                return;
+            }
+            if (ar.failed() || !ar.result().principal().userId().equals(before.userId())) {
+                String why = ar.failed() ? EngineClient.unwrap(ar.cause()).getMessage()
+                        : "the token names another user";
+                end(AUTH_REVOKED, "Re-authentication failed: " + why, "Authentication failed");
+                return;
+            }
+            who = ar.result();
+            principal = who.principal();
+            scheduleExpiry(who.expiresAtSeconds());
             sendAuthSuccess();
         });
     }
@@ -440,6 +541,7 @@ final class WsConnection {
         }
         state = State.CLOSED;
         cancelAuthTimer();
+        cancelExpiryTimer();
         outbound.close();
         List<ClientSubscription> open = new ArrayList<>(subscriptions.values());
         subscriptions.clear();

@@ -90,6 +90,36 @@ class JwtServiceTest {
     }
 
     @Test
+    void theLeewayIsConfigurable() {
+        String token = service(NOW).issue(user("alice", Role.USER)).accessToken();
+        Instant expiry = NOW.plus(Duration.ofHours(24));
+        JwtService strictAtExpiry = new JwtService(vertx, SECRET, 24, 0, Clock.fixed(expiry, ZoneOffset.UTC));
+        assertEquals(0, strictAtExpiry.leewaySeconds());
+        assertEquals("alice", Futures.await(strictAtExpiry.verify(token)).subject());
+        JwtService strictAfter = new JwtService(vertx, SECRET, 24, 0,
+                Clock.fixed(expiry.plusSeconds(1), ZoneOffset.UTC));
+        assertEquals(KalamErrorCode.TOKEN_EXPIRED, Futures.failure(strictAfter.verify(token)).code());
+    }
+
+    @Test
+    void tokensCarryTheUsersGeneration() {
+        UserRecord changed = user("dave", Role.USER).withPasswordHash("other", 3_000_000L).withRole(Role.SERVICE,
+                4_000_000L);
+        assertEquals(2, changed.tokenGeneration());
+        TokenPair pair = service(NOW).issue(changed);
+        assertEquals(2, payload(pair.accessToken()).getLong("gen"));
+        assertEquals(2, Futures.await(service(NOW).verify(pair.accessToken())).generation());
+        assertEquals(2, Futures.await(service(NOW).verify(pair.refreshToken())).principal().generation());
+
+        long now = NOW.getEpochSecond();
+        JsonObject claims = new JsonObject().put("sub", "carol").put("iss", "kalamdb").put("iat", now)
+                .put("exp", now + 60).put("token_type", "access");
+        assertEquals(0, Futures.await(service(NOW).verify(hs256(claims))).generation(), "no gen claim = 0");
+        assertInvalid(claims.copy().put("gen", -1));
+        assertInvalid(claims.copy().put("gen", "1"));
+    }
+
+    @Test
     void aVerifiedTokenIsRememberedButStillExpires() {
         Instant[] now = {NOW};
         Clock moving = new Clock() {

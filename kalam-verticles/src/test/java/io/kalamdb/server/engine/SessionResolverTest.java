@@ -57,6 +57,18 @@ class SessionResolverTest {
         assertEquals(Role.DBA, resolver.session(new TokenPrincipal("ops", Role.DBA)).role());
     }
 
+    @Test
+    void onlyATokenOfTheCurrentGenerationIsAccepted() {
+        UserRecord alice = users.find("alice").orElseThrow();
+        users.put(alice.withPasswordHash("new-hash", NOW));
+        assertPublic(new TokenPrincipal("alice", Role.USER, 0));
+        assertPublic(new TokenPrincipal("alice", Role.USER, 2));
+        assertEquals("Token revoked: the user's credentials changed",
+                assertThrows(KalamException.class, () -> resolver.verify(new TokenPrincipal("alice", Role.USER, 0)))
+                        .getMessage());
+        assertEquals(new Session("alice", Role.USER), resolver.session(new TokenPrincipal("alice", Role.USER, 1)));
+    }
+
     private void assertPublic(TokenPrincipal principal) {
         KalamException e = assertThrows(KalamException.class, () -> resolver.session(principal));
         assertEquals(KalamErrorCode.INVALID_CREDENTIALS, e.code());
