@@ -119,6 +119,7 @@ class DirectQueryTest {
         assertTrue(r.rowCount() <= 20);
         Stmt.Query q = (Stmt.Query) KalamParser.parse("SELECT * FROM d.m WHERE thread = $1 ORDER BY id DESC LIMIT 20",
                 List.of("t1"), "default");
-        assertTrue(DirectQuery.plan(q.node(), q, fx.engine().catalog()) != null, "the hot query takes the direct path");
+        assertTrue(DirectQuery.plan(q.node(), q, fx.engine().catalog(), "default") != null,
+                "the hot query takes the direct path");
     }
 }
