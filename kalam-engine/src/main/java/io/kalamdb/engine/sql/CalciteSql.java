@@ -194,6 +194,34 @@ public final class CalciteSql {
         return found[0];
     }
 
+    /**
+     * Whether {@code expression} contains anything that reads a table: a query (SELECT, VALUES, set operations,
+     * WITH), {@code TABLE t}, EXISTS/UNIQUE, or a query constructor. Row filters of subscriptions and topic routes
+     * test one row and may read nothing else.
+     */
+    public static boolean containsSubquery(SqlNode expression) {
+        if (expression == null) {
+            return false;
+        }
+        boolean[] found = {false};
+        expression.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                SqlKind kind = call.getKind();
+                if (kind.belongsTo(SqlKind.QUERY) || kind == SqlKind.EXPLICIT_TABLE || kind == SqlKind.EXISTS
+                        || kind == SqlKind.UNIQUE || kind == SqlKind.SCALAR_QUERY || kind == SqlKind.WITH
+                        || kind == SqlKind.ARRAY_QUERY_CONSTRUCTOR || kind == SqlKind.MAP_QUERY_CONSTRUCTOR
+                        || kind == SqlKind.MULTISET_QUERY_CONSTRUCTOR || kind == SqlKind.LATERAL
+                        || kind == SqlKind.COLLECTION_TABLE) {
+                    found[0] = true;
+                    return call;
+                }
+                return super.visit(call);
+            }
+        });
+        return found[0];
+    }
+
     /** The table names a query reads (qualified as written: 1 or 2 parts), CTE names excluded. */
     public static List<List<String>> tableNames(SqlNode node) {
         List<List<String>> out = new ArrayList<>();
