@@ -70,9 +70,10 @@ public final class DmlPlanner {
         switch (stmt) {
             case Stmt.Insert ins -> {
                 if (ins.rows() != null) {
+                    // a row without a sub-query reads no table, whether or not Calcite evaluates it
                     for (List<SqlNode> exprs : ins.rows()) {
                         for (SqlNode e : exprs) {
-                            if (ExpressionEvaluator.eval(e, ins.params(), userId) == ExpressionEvaluator.COMPLEX) {
+                            if (CalciteSql.containsSubquery(e)) {
                                 out.add(valuesSql(exprs));
                                 break;
                             }

@@ -51,6 +51,12 @@ public final class QueryRunner {
     /** Plans of longer texts are not kept, so the per-thread caches stay small. */
     private static final int MAX_CACHED_SQL_LENGTH = 8 * 1024;
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    /**
+     * Texts Calcite answers without converting them to a plan (CalcitePrepareImpl.SIMPLE_SQLS): they read no
+     * table. Any other text that prepares without a converted plan is refused, so nothing runs unchecked.
+     */
+    private static final java.util.Set<String> UNPLANNED_CONSTANTS = java.util.Set.of("SELECT 1", "select 1",
+            "SELECT 1 FROM DUAL", "select 1 from dual", "values 1", "VALUES 1");
 
     static {
         try {
@@ -355,7 +361,7 @@ public final class QueryRunner {
                     }
                     throw new PlanFailure(reads, error);
                 }
-                if (converted.isEmpty()) {
+                if (converted.isEmpty() && !UNPLANNED_CONSTANTS.contains(sql)) {
                     closeQuietly(ps);
                     throw KalamException.internal("the planner produced no relational plan to authorise", null);
                 }
