@@ -88,6 +88,16 @@ class PlannedTablesTest {
     }
 
     @Test
+    void calcitesOwnMetadataTablesAreNotKalamTablesAndNobodyReadsThem() {
+        // Calcite's JDBC root schema lists every table and column in "metadata"; system.* is KalamDB's listing
+        KalamException e = assertThrows(KalamException.class, () -> runner.run(
+                "SELECT * FROM \"metadata\".\"TABLES\"", List.of(), "default", EngineFixture.ROOT,
+                new ScanScope("root", false), 10));
+        assertEquals(KalamErrorCode.PERMISSION_DENIED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("metadata.TABLES"), e.getMessage());
+    }
+
+    @Test
     void aTextThatCannotBePlannedYetHasNoReads() {
         assertNull(runner.reads("SELECT * FROM s.nope", "default"));
     }

@@ -221,10 +221,31 @@ class SecurityReadFormsIT {
     }
 
     @Test
-    void objectsOutsideTheCatalogAreNotReadable() {
-        ApiClient.Reply r = api.sql(mallory, "SELECT * FROM \"metadata\".\"TABLES\"");
-        assertTrue(r.status() == 403 || r.status() == 400, r.body());
-        assertFalse(r.body().contains("vault"), "no catalog listing: " + r.body());
+    void calcitesMetadataSchemaIsNotReadable() {
+        // Calcite's JDBC root schema has "metadata"."TABLES"/"COLUMNS" listing every table; nobody reads it
+        for (String token : List.of(mallory, svc, root)) {
+            for (String sql : List.of("SELECT * FROM \"metadata\".\"TABLES\"",
+                    "SELECT * FROM \"metadata\".\"COLUMNS\" TABLESAMPLE BERNOULLI(100)")) {
+                ApiClient.Reply r = api.sql(token, sql);
+                assertEquals(403, r.status(), sql + " -> " + r.body());
+                assertFalse(r.body().contains("vault"), "no catalog listing: " + r.body());
+            }
+        }
+    }
+
+    @Test
+    void unknownTablesAndBadSqlAreNoSideChannel() {
+        for (String sql : List.of("SELECT * FROM sec.vault TABLESAMPLE BERNOULLI(100), sec.nope",
+                "SELECT secret FROM sec.vault WHERE CAST(secret AS INT) = 1",
+                "SELECT CAST(password_hash AS INT) FROM system.users TABLESAMPLE BERNOULLI(100)",
+                "SELECT * FROM sec.pub WHERE note = (SELECT secret FROM sec.vault /*+ x */)")) {
+            ApiClient.Reply r = api.sql(mallory, sql);
+            assertNotEquals(200, r.status(), sql + " -> " + r.body());
+            assertNoSecret(sql, r.body());
+        }
+        ApiClient.Reply missing = api.sql(mallory, "SELECT * FROM sec.nope");
+        assertNotEquals(200, missing.status());
+        assertTrue(missing.body().contains("nope"), "existence may be told: " + missing.body());
     }
 
     // ---------- DML sources ----------
