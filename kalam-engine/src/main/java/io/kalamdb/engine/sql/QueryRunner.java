@@ -32,8 +32,8 @@ import java.util.TimeZone;
 
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -95,7 +95,11 @@ public final class QueryRunner {
      */
     public List<PlannedTables.Name> reads(String sql, String defaultNamespace) {
         try {
-            return connection().prepare(sql, defaultNamespace, null).reads();
+            Plan plan = connection().prepare(sql, defaultNamespace, null);
+            if (sql.length() > MAX_CACHED_SQL_LENGTH) {
+                closeQuietly(plan.statement());
+            }
+            return plan.reads();
         } catch (PlanFailure f) {
             return f.reads;
         } catch (KalamException e) {
