@@ -222,7 +222,11 @@ public final class CalciteSql {
         return found[0];
     }
 
-    /** The table names a query reads (qualified as written: 1 or 2 parts), CTE names excluded. */
+    /**
+     * The table names a query names in the shapes of FROM this walker knows (qualified as written: 1 or 2 parts),
+     * CTE names excluded. For messages and the "one table" rule of subscriptions only: it is not what a plan
+     * reads, and authorisation uses the plan (ADR 0004).
+     */
     public static List<List<String>> tableNames(SqlNode node) {
         List<List<String>> out = new ArrayList<>();
         collect(node, new HashSet<>(), out);
