@@ -13,6 +13,8 @@ import io.kalamdb.engine.error.KalamException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.calcite.sql.SqlNode;
+
 /**
  * The role rules of reference 6.1/6.2 and EXECUTE AS USER (1.12), checked for every statement of a batch
  * before any of them runs, so that one forbidden statement stops the whole batch with no side effects. Reads
@@ -195,10 +197,23 @@ public final class Authorizer {
             rights.checkReads(reads, s);
             return;
         }
-        // not plannable yet (e.g. it reads a table an earlier statement of the batch creates): QueryRunner checks
-        // the plan when it runs; meanwhile refuse what the text visibly names
-        for (Stmt.TableRef ref : q.tables()) {
+        checkNamedTables(q.node(), q.tables(), s);
+    }
+
+    /**
+     * For a text that cannot be planned yet (it reads a table an earlier statement of the batch creates): its plan
+     * is checked when it runs; meanwhile refuse it if any table it visibly names, or any qualified name in it that
+     * is a table, may not be read, so that the batch stops before its first statement.
+     */
+    private void checkNamedTables(SqlNode node, List<Stmt.TableRef> fromTables, Session s) {
+        for (Stmt.TableRef ref : fromTables) {
             rights.checkRead(ref.namespace(), ref.name(), s);
+        }
+        for (List<String> names : CalciteSql.qualifiedIdentifiers(node)) {
+            String namespace = names.get(0);
+            if (namespace.equalsIgnoreCase(SystemTables.NAMESPACE) || catalog.table(namespace, names.get(1)) != null) {
+                rights.checkRead(namespace, names.get(1), s);
+            }
         }
     }
 
@@ -215,13 +230,14 @@ public final class Authorizer {
                 rights.checkReads(reads, s);
                 continue;
             }
-            // as for queries: checked on its plan when it runs; meanwhile refuse what the text visibly names
-            for (List<String> names : CalciteSql.tableNames(CalciteSql.parse(sql))) {
+            SqlNode node = CalciteSql.parse(sql);
+            List<Stmt.TableRef> fromTables = new ArrayList<>();
+            for (List<String> names : CalciteSql.tableNames(node)) {
                 if (names.size() <= 2) {
-                    Stmt.TableRef ref = KalamParser.tableRef(names, ns);
-                    rights.checkRead(ref.namespace(), ref.name(), s);
+                    fromTables.add(KalamParser.tableRef(names, ns));
                 }
             }
+            checkNamedTables(node, fromTables, s);
         }
     }
 

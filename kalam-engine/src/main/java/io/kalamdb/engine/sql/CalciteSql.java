@@ -223,6 +223,24 @@ public final class CalciteSql {
     }
 
     /**
+     * Every two-part identifier anywhere in {@code node} ({@code a.b}: a qualified table, or an alias and a column).
+     * A conservative over-approximation of the qualified tables a text may name, whatever the syntax around them.
+     */
+    public static List<List<String>> qualifiedIdentifiers(SqlNode node) {
+        List<List<String>> out = new ArrayList<>();
+        node.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+                if (id.names.size() == 2) {
+                    out.add(id.names);
+                }
+                return id;
+            }
+        });
+        return out;
+    }
+
+    /**
      * The table names a query names in the shapes of FROM this walker knows (qualified as written: 1 or 2 parts),
      * CTE names excluded. For messages and the "one table" rule of subscriptions only: it is not what a plan
      * reads, and authorisation uses the plan (ADR 0004).

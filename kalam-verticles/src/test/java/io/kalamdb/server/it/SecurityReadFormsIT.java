@@ -311,6 +311,16 @@ class SecurityReadFormsIT {
                 + "INSERT INTO sec.mine (id, note) SELECT 52, password_hash FROM system.users", "system.users");
         JsonArray mine = api.ok(mallory, "SELECT id FROM sec.mine WHERE id IN (50, 51, 52, 100) ORDER BY id").rows(0);
         assertEquals(new JsonArray().add(new JsonArray().add("100")), mine, "no statement of a refused batch ran");
+
+        // a statement that cannot be planned before the batch's DDL runs is still refused up front when it names
+        // what the role may not read, however it spells the read; and it is refused on its plan when it runs
+        assertDenied(svc, "CREATE TABLE sec.fresh (id BIGINT PRIMARY KEY, v TEXT) WITH (TYPE='USER'); "
+                + "SELECT * FROM sec.fresh, sec.dbaonly TABLESAMPLE BERNOULLI(100)", "sec.dbaonly");
+        assertDenied(svc, "CREATE TABLE sec.fresh (id BIGINT PRIMARY KEY, v TEXT) WITH (TYPE='USER'); "
+                + "INSERT INTO sec.fresh (id, v) SELECT 1, secret FROM sec.dbaonly /*+ x */", "sec.dbaonly");
+        ApiClient.Reply fresh = api.sql(root, "SELECT * FROM sec.fresh");
+        assertNotEquals(200, fresh.status(), "the batch's CREATE TABLE did not run: " + fresh.body());
+        assertTrue(fresh.errorMessage().contains("does not exist"), fresh.body());
     }
 
     // ---------- password_hash ----------
