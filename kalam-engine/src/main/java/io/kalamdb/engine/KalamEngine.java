@@ -18,7 +18,6 @@ import io.kalamdb.engine.jobs.Housekeeper;
 import io.kalamdb.engine.sql.TopicExecutor;
 import io.kalamdb.engine.topic.TopicService;
 import io.kalamdb.engine.topic.TopicViews;
-import io.kalamdb.engine.sql.Authorizer;
 import io.kalamdb.engine.sql.DdlExecutor;
 import io.kalamdb.engine.sql.DmlPlanner;
 import io.kalamdb.engine.sql.QueryRunner;
@@ -74,7 +73,7 @@ public final class KalamEngine implements AutoCloseable {
         LiveViews.register(systemTables, live, config.nodeId());
         TopicViews.register(systemTables, catalog, store);
         QueryRunner queries = new QueryRunner(catalog, store, systemTables);
-        this.sql = new SqlExecutor(config, catalog, log, new Authorizer(catalog), queries, live,
+        this.sql = new SqlExecutor(config, catalog, log, queries, live,
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
                 new TopicExecutor(catalog, log, topics), store);
         if (catalog.namespace("default") == null) {

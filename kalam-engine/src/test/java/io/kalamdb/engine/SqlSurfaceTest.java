@@ -187,11 +187,19 @@ class SqlSurfaceTest {
         for (String sql : List.of("SELECT * FROM system.users", "SELECT * FROM (SELECT * FROM system.users) u",
                 "WITH u AS (SELECT * FROM system.users) SELECT * FROM u",
                 "SELECT 1 UNION SELECT 2 FROM system.users",
-                "SELECT (SELECT COUNT(*) FROM system.users)", "EXPLAIN SELECT * FROM system.users")) {
+                "SELECT (SELECT COUNT(*) FROM system.users)", "EXPLAIN SELECT * FROM system.users",
+                "SELECT * FROM system.users TABLESAMPLE BERNOULLI(100)", "SELECT * FROM system.users /*+ i(x) */",
+                "TABLE system.users", "SELECT 1 FROM (VALUES (1)) v (x) WHERE EXISTS (TABLE system.users)",
+                "SELECT * FROM (SELECT user_id FROM system.users) UNPIVOT (v FOR c IN (user_id))",
+                "WITH users AS (SELECT * FROM system.users) SELECT * FROM users")) {
             error(KalamErrorCode.PERMISSION_DENIED, "", U1, sql);
             error(KalamErrorCode.PERMISSION_DENIED, "", SVC, sql);
         }
         assertTrue(fx.one(ROOT, "SELECT user_id, role FROM system.users").rowCount() >= 1);
+        for (Object[] row : rows(ROOT, "SELECT password_hash FROM system.users WHERE password_hash IS NOT NULL")) {
+            assertEquals("********", row[0], "the hash is masked for admins too");
+        }
+        assertEquals(0, rows(DBA, "SELECT * FROM system.users WHERE password_hash LIKE '$2%'").size());
         assertTrue(fx.one(DBA, "SELECT * FROM system.namespaces").rowCount() >= 3);
         fx.one(ROOT, "SELECT * FROM system.tables");
         fx.one(ROOT, "SELECT * FROM system.columns");

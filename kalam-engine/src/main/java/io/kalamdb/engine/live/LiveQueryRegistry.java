@@ -35,7 +35,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -216,7 +215,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
                         + ": access level " + level.wireName() + " does not allow role " + session.role().wireName());
             }
         }
-        if (containsSubquery(s.getWhere())) {
+        if (CalciteSql.containsSubquery(s.getWhere())) {
             throw KalamException.invalidSql("Subscription filters cannot contain subqueries");
         }
         List<String> projection = new ArrayList<>();
@@ -243,23 +242,6 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         addColumn(t, TableDef.SEQ, projection, schema);
         RowFilter filter = RowFilter.compile(s.getWhere(), t, session.userId());
         return new Parsed(t, projection, schema, filter);
-    }
-
-    private static boolean containsSubquery(SqlNode where) {
-        if (where == null) {
-            return false;
-        }
-        if (where instanceof SqlSelect) {
-            return true;
-        }
-        if (where instanceof SqlBasicCall call) {
-            for (SqlNode o : call.getOperandList()) {
-                if (containsSubquery(o)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static void addColumn(TableDef t, String name, List<String> projection, List<ColumnInfo> schema) {

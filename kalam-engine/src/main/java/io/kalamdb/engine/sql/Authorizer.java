@@ -5,36 +5,50 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.Session;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.auth.UserRecord;
-import io.kalamdb.engine.catalog.AccessLevel;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamException;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.calcite.sql.SqlNode;
+
 /**
  * The role rules of reference 6.1/6.2 and EXECUTE AS USER (1.12), checked for every statement of a batch
- * before any of them runs, so that one forbidden statement stops the whole batch with no side effects.
+ * before any of them runs, so that one forbidden statement stops the whole batch with no side effects. Reads
+ * are checked on the tables the statement's Calcite plans read (see ADR 0004), the same check that
+ * {@link QueryRunner} repeats on every run; the SQL text's own table names are only a fallback for a statement
+ * that cannot be planned before the earlier statements of its batch have run.
  */
 public final class Authorizer {
     private final Catalog catalog;
+    private final TableRights rights;
+    private final QueryRunner queries;
+    private final DmlPlanner dml;
+    private final DirectPlanCache directPlans;
 
-    public Authorizer(Catalog catalog) {
+    public Authorizer(Catalog catalog, QueryRunner queries, DmlPlanner dml, DirectPlanCache directPlans) {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.queries = requireNonNull(queries, "queries is null");
+        this.dml = requireNonNull(dml, "dml is null");
+        this.directPlans = requireNonNull(directPlans, "directPlans is null");
+        this.rights = new TableRights(catalog);
     }
 
-    public void check(Stmt stmt, Session s) {
+    /** PERMISSION_DENIED unless {@code s} may run {@code stmt} (planned in namespace {@code ns}). */
+    public void check(Stmt stmt, Session s, String ns) {
         switch (stmt) {
             case Stmt.Query q -> {
                 if (q.explain() && !s.isAdmin()) {
                     throw adminRequired("EXPLAIN commands");
                 }
-                for (Stmt.TableRef ref : q.tables()) {
-                    checkRead(ref, s);
-                }
+                checkQueryReads(q, s, ns);
             }
-            case Stmt.Insert i -> checkWrite(i.table(), s, "insert into");
-            case Stmt.Update u -> checkWrite(u.table(), s, "update");
-            case Stmt.Delete d -> checkWrite(d.table(), s, "delete from");
+            case Stmt.Insert i -> checkDml(i, i.table(), s, ns, "insert into");
+            case Stmt.Update u -> checkDml(u, u.table(), s, ns, "update");
+            case Stmt.Delete d -> checkDml(d, d.table(), s, ns, "delete from");
             case Stmt.CreateNamespace ignored -> requireAdmin(s, "namespace operations");
             case Stmt.DropNamespace ignored -> requireAdmin(s, "namespace operations");
             case Stmt.AlterNamespace ignored -> requireAdmin(s, "namespace operations");
@@ -80,11 +94,17 @@ public final class Authorizer {
                 Session target = impersonate(ea.userId(), s);
                 if (ea.inner() instanceof Stmt.Insert || ea.inner() instanceof Stmt.Update
                         || ea.inner() instanceof Stmt.Delete || ea.inner() instanceof Stmt.Query) {
-                    checkNotShared(ea.inner());
+                    checkNotShared(ea.inner(), ns);
                 }
-                check(ea.inner(), target);
+                check(ea.inner(), target, ns);
             }
-            case Stmt.Subscribe sub -> checkRead(sub.table(), s);
+            case Stmt.Subscribe sub -> {
+                List<PlannedTables.Name> reads = queries.reads(sub.selectSql(), ns);
+                if (reads != null) {
+                    rights.checkReads(reads, s);
+                }
+                rights.checkRead(sub.table().namespace(), sub.table().name(), s);
+            }
             case Stmt.KillLiveQuery ignored -> requireAdmin(s, "KILL LIVE QUERY");
             case Stmt.CreateTopic ignored -> requireAdmin(s, "topic management");
             case Stmt.DropTopic ignored -> requireAdmin(s, "topic management");
@@ -118,14 +138,16 @@ public final class Authorizer {
         return new Session(targetId, Role.USER);
     }
 
-    private void checkNotShared(Stmt inner) {
-        java.util.List<Stmt.TableRef> refs = switch (inner) {
-            case Stmt.Query q -> q.tables();
-            case Stmt.Insert i -> java.util.List.of(i.table());
-            case Stmt.Update u -> java.util.List.of(u.table());
-            case Stmt.Delete d -> java.util.List.of(d.table());
-            default -> java.util.List.of();
-        };
+    private void checkNotShared(Stmt inner, String ns) {
+        List<Stmt.TableRef> refs = new ArrayList<>();
+        switch (inner) {
+            case Stmt.Query q -> refs.addAll(queryTables(q, ns));
+            case Stmt.Insert i -> refs.add(i.table());
+            case Stmt.Update u -> refs.add(u.table());
+            case Stmt.Delete d -> refs.add(d.table());
+            default -> {
+            }
+        }
         for (Stmt.TableRef ref : refs) {
             TableDef t = catalog.table(ref.namespace(), ref.name());
             if (t != null && t.type() == TableType.SHARED) {
@@ -147,36 +169,76 @@ public final class Authorizer {
         return TableType.SHARED;
     }
 
-    private void checkRead(Stmt.TableRef ref, Session s) {
-        if (ref.namespace().equalsIgnoreCase(SystemTables.NAMESPACE)) {
-            if (!s.isAdmin()) {
-                throw KalamException.permissionDenied("Admin privileges (DBA or System role) required to read "
-                        + "system tables [table=" + ref.qualified() + "]");
-            }
+    /** The tables a query reads: its direct plan's one table, else its Calcite plan's, else its text's. */
+    private List<Stmt.TableRef> queryTables(Stmt.Query q, String ns) {
+        DirectQuery direct = directPlans.get(q, ns);
+        if (direct != null) {
+            return List.of(new Stmt.TableRef(direct.table().namespace(), direct.table().name()));
+        }
+        List<PlannedTables.Name> reads = queries.reads(q.sql(), ns);
+        if (reads == null) {
+            return q.tables();
+        }
+        List<Stmt.TableRef> refs = new ArrayList<>(reads.size());
+        for (PlannedTables.Name n : reads) {
+            refs.add(new Stmt.TableRef(n.namespace(), n.table()));
+        }
+        return refs;
+    }
+
+    private void checkQueryReads(Stmt.Query q, Session s, String ns) {
+        DirectQuery direct = directPlans.get(q, ns);
+        if (direct != null) {
+            rights.checkRead(direct.table().namespace(), direct.table().name(), s);
             return;
         }
-        TableDef t = catalog.table(ref.namespace(), ref.name());
-        if (t != null && t.type() == TableType.SHARED && !level(t).canRead(s.role())) {
-            throw KalamException.permissionDenied("access denied: role " + s.role().wireName()
-                    + " cannot read shared table [table=" + t.qualifiedName() + ", access_level="
-                    + level(t).wireName() + "]");
+        List<PlannedTables.Name> reads = queries.reads(q.sql(), ns);
+        if (reads != null) {
+            rights.checkReads(reads, s);
+            return;
+        }
+        checkNamedTables(q.node(), q.tables(), s);
+    }
+
+    /**
+     * For a text that cannot be planned yet (it reads a table an earlier statement of the batch creates): its plan
+     * is checked when it runs; meanwhile refuse it if any table it visibly names, or any qualified name in it that
+     * is a table, may not be read, so that the batch stops before its first statement.
+     */
+    private void checkNamedTables(SqlNode node, List<Stmt.TableRef> fromTables, Session s) {
+        for (Stmt.TableRef ref : fromTables) {
+            rights.checkRead(ref.namespace(), ref.name(), s);
+        }
+        for (List<String> names : CalciteSql.qualifiedIdentifiers(node)) {
+            String namespace = names.get(0);
+            if (namespace.equalsIgnoreCase(SystemTables.NAMESPACE) || catalog.table(namespace, names.get(1)) != null) {
+                rights.checkRead(namespace, names.get(1), s);
+            }
         }
     }
 
-    private void checkWrite(Stmt.TableRef ref, Session s, String verb) {
-        if (ref.namespace().equalsIgnoreCase(SystemTables.NAMESPACE)) {
-            throw KalamException.permissionDenied("Cannot " + verb + " system table " + ref.qualified());
+    /** Write rights on the target, read rights on everything the statement's planning queries read. */
+    private void checkDml(Stmt stmt, Stmt.TableRef target, Session s, String ns, String verb) {
+        rights.checkWrite(target, s, verb);
+        List<String> sources = dml.sourceQueries(stmt, s.userId());
+        if (sources == null) {
+            return;
         }
-        TableDef t = catalog.table(ref.namespace(), ref.name());
-        if (t != null && t.type() == TableType.SHARED && !level(t).canWrite(s.role())) {
-            throw KalamException.permissionDenied("access denied: role " + s.role().wireName()
-                    + " cannot write shared table [table=" + t.qualifiedName() + ", access_level="
-                    + level(t).wireName() + "]");
+        for (String sql : sources) {
+            List<PlannedTables.Name> reads = queries.reads(sql, ns);
+            if (reads != null) {
+                rights.checkReads(reads, s);
+                continue;
+            }
+            SqlNode node = CalciteSql.parse(sql);
+            List<Stmt.TableRef> fromTables = new ArrayList<>();
+            for (List<String> names : CalciteSql.tableNames(node)) {
+                if (names.size() <= 2) {
+                    fromTables.add(KalamParser.tableRef(names, ns));
+                }
+            }
+            checkNamedTables(node, fromTables, s);
         }
-    }
-
-    private static AccessLevel level(TableDef t) {
-        return t.accessLevel() == null ? AccessLevel.PRIVATE : t.accessLevel();
     }
 
     /** CONSUME and ACK: service, dba or system. */

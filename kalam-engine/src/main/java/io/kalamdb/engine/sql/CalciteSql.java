@@ -194,7 +194,57 @@ public final class CalciteSql {
         return found[0];
     }
 
-    /** The table names a query reads (qualified as written: 1 or 2 parts), CTE names excluded. */
+    /**
+     * Whether {@code expression} contains anything that reads a table: a query (SELECT, VALUES, set operations,
+     * WITH), {@code TABLE t}, EXISTS/UNIQUE, or a query constructor. Row filters of subscriptions and topic routes
+     * test one row and may read nothing else.
+     */
+    public static boolean containsSubquery(SqlNode expression) {
+        if (expression == null) {
+            return false;
+        }
+        boolean[] found = {false};
+        expression.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                SqlKind kind = call.getKind();
+                if (kind.belongsTo(SqlKind.QUERY) || kind == SqlKind.EXPLICIT_TABLE || kind == SqlKind.EXISTS
+                        || kind == SqlKind.UNIQUE || kind == SqlKind.SCALAR_QUERY || kind == SqlKind.WITH
+                        || kind == SqlKind.ARRAY_QUERY_CONSTRUCTOR || kind == SqlKind.MAP_QUERY_CONSTRUCTOR
+                        || kind == SqlKind.MULTISET_QUERY_CONSTRUCTOR || kind == SqlKind.LATERAL
+                        || kind == SqlKind.COLLECTION_TABLE) {
+                    found[0] = true;
+                    return call;
+                }
+                return super.visit(call);
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * Every two-part identifier anywhere in {@code node} ({@code a.b}: a qualified table, or an alias and a column).
+     * A conservative over-approximation of the qualified tables a text may name, whatever the syntax around them.
+     */
+    public static List<List<String>> qualifiedIdentifiers(SqlNode node) {
+        List<List<String>> out = new ArrayList<>();
+        node.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+                if (id.names.size() == 2) {
+                    out.add(id.names);
+                }
+                return id;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The table names a query names in the shapes of FROM this walker knows (qualified as written: 1 or 2 parts),
+     * CTE names excluded. For messages and the "one table" rule of subscriptions only: it is not what a plan
+     * reads, and authorisation uses the plan (ADR 0004).
+     */
     public static List<List<String>> tableNames(SqlNode node) {
         List<List<String>> out = new ArrayList<>();
         collect(node, new HashSet<>(), out);

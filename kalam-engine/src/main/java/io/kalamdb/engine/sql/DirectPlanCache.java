@@ -32,7 +32,7 @@ final class DirectPlanCache {
         String key = namespace + '\u0000' + q.sql();
         Entry entry = plans.get(key);
         if (entry == null || entry.version() != version) {
-            entry = new Entry(version, DirectQuery.plan(q.node(), q, catalog));
+            entry = new Entry(version, DirectQuery.plan(q.node(), q, catalog, namespace));
             if (plans.size() >= MAX_ENTRIES) {
                 plans.clear();
             }

@@ -50,6 +50,11 @@ final class DirectQuery {
     private record Predicate(int column, SqlKind op, SqlNode operand) {
     }
 
+    /** The one table this plan reads. */
+    TableDef table() {
+        return table;
+    }
+
     private DirectQuery(TableDef table, int[] projection, List<ColumnInfo> schema, List<Predicate> predicates,
                         boolean bySeq, boolean descending, SqlNode fetch, SqlNode offset) {
         this.table = table;
@@ -62,8 +67,12 @@ final class DirectQuery {
         this.offset = offset;
     }
 
-    /** A direct plan for {@code node}, or null when the query needs the general planner. */
-    static DirectQuery plan(SqlNode node, Stmt.Query q, Catalog catalog) {
+    /**
+     * A direct plan for {@code node}, or null when the query needs the general planner. The shape admitted reads
+     * exactly one table, the one its FROM names ({@link #table()}), and nothing else: no sub-query can hide in a
+     * plain column, a column-vs-value comparison or a literal limit.
+     */
+    static DirectQuery plan(SqlNode node, Stmt.Query q, Catalog catalog, String defaultNamespace) {
         SqlNodeList orderList = null;
         SqlNode fetch = null;
         SqlNode offset = null;
@@ -73,11 +82,12 @@ final class DirectQuery {
             offset = ob.offset;
             node = ob.query;
         }
-        if (!(node instanceof SqlSelect s) || q.tables().size() != 1 || q.explain()) {
+        if (!(node instanceof SqlSelect s) || q.explain()) {
             return null;
         }
         if (s.isDistinct() || s.getGroup() != null || s.getHaving() != null || s.getWindowList().size() > 0
-                || !(s.getFrom() instanceof SqlIdentifier)) {
+                || !(s.getFrom() instanceof SqlIdentifier from) || from.names.size() > 2
+                || s.getQualify() != null) {
             return null;
         }
         if (s.getOrderList() != null && s.getOrderList().size() > 0) {
@@ -85,7 +95,7 @@ final class DirectQuery {
         }
         fetch = fetch != null ? fetch : s.getFetch();
         offset = offset != null ? offset : s.getOffset();
-        Stmt.TableRef ref = q.tables().get(0);
+        Stmt.TableRef ref = KalamParser.tableRef(from.names, defaultNamespace);
         TableDef t = catalog.table(ref.namespace(), ref.name());
         if (t == null || t.type() == TableType.SYSTEM || t.primaryKey() == null) {
             return null;

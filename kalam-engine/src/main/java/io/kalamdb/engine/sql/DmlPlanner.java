@@ -2,6 +2,7 @@ package io.kalamdb.engine.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.Session;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
@@ -57,7 +58,65 @@ public final class DmlPlanner {
 
     // ---------- INSERT ----------
 
-    public List<RowOp> insert(Stmt.Insert stmt, ScanScope scope, String defaultNamespace) {
+    // ---------- what a statement reads ----------
+
+    /**
+     * The queries that planning {@code stmt} will run for {@code userId}, as the same texts, so that a batch can be
+     * authorised on their plans before any statement runs; null when the target table does not exist yet (the
+     * queries are then checked when they run).
+     */
+    public List<String> sourceQueries(Stmt stmt, String userId) {
+        List<String> out = new ArrayList<>();
+        switch (stmt) {
+            case Stmt.Insert ins -> {
+                if (ins.rows() != null) {
+                    // a row without a sub-query reads no table, whether or not Calcite evaluates it
+                    for (List<SqlNode> exprs : ins.rows()) {
+                        for (SqlNode e : exprs) {
+                            if (CalciteSql.containsSubquery(e)) {
+                                out.add(valuesSql(exprs));
+                                break;
+                            }
+                        }
+                    }
+                } else {
+                    out.add(CalciteSql.unparse(ins.query()));
+                }
+            }
+            case Stmt.Update upd -> {
+                TableDef t = catalog.table(upd.table().namespace(), upd.table().name());
+                if (t == null || t.primaryKey() == null) {
+                    return null;
+                }
+                out.add(matchingSql(t, upd.node().getCondition(), complexSources(upd, userId)));
+            }
+            case Stmt.Delete del -> {
+                TableDef t = catalog.table(del.table().namespace(), del.table().name());
+                if (t == null || t.primaryKey() == null) {
+                    return null;
+                }
+                out.add(matchingSql(t, del.node().getCondition(), List.of()));
+            }
+            default -> {
+            }
+        }
+        return out;
+    }
+
+    /** The SET expressions of an UPDATE that need Calcite (the others are evaluated directly). */
+    private static List<SqlNode> complexSources(Stmt.Update stmt, String userId) {
+        List<SqlNode> complex = new ArrayList<>();
+        for (SqlNode source : stmt.node().getSourceExpressionList()) {
+            if (ExpressionEvaluator.eval(source, stmt.params(), userId) == ExpressionEvaluator.COMPLEX) {
+                complex.add(source);
+            }
+        }
+        return complex;
+    }
+
+    // ---------- INSERT ----------
+
+    public List<RowOp> insert(Stmt.Insert stmt, Session session, ScanScope scope, String defaultNamespace) {
         TableDef t = table(stmt.table());
         List<ColumnDef> columns = t.columns();
         int[] targets;
@@ -86,7 +145,7 @@ public final class DmlPlanner {
                 targets[i] = idx;
             }
         }
-        List<ExpressionEvaluator.Value[]> rows = sourceRows(stmt, targets.length, scope, defaultNamespace);
+        List<ExpressionEvaluator.Value[]> rows = sourceRows(stmt, targets.length, session, scope, defaultNamespace);
         String partition = partition(t, scope);
         List<RowOp> ops = new ArrayList<>(rows.size());
         Set<ByteKey> keys = new HashSet<>();
@@ -123,8 +182,8 @@ public final class DmlPlanner {
         return ops;
     }
 
-    private List<ExpressionEvaluator.Value[]> sourceRows(Stmt.Insert stmt, int width, ScanScope scope,
-                                                          String defaultNamespace) {
+    private List<ExpressionEvaluator.Value[]> sourceRows(Stmt.Insert stmt, int width, Session session,
+                                                          ScanScope scope, String defaultNamespace) {
         SqlNode source = stmt.query();
         List<ExpressionEvaluator.Value[]> rows = new ArrayList<>();
         if (stmt.rows() != null) {
@@ -140,14 +199,14 @@ public final class DmlPlanner {
                     complex |= row[i] == ExpressionEvaluator.COMPLEX;
                 }
                 if (complex) {
-                    row = evaluateWithCalcite(exprs, stmt.params(), scope, defaultNamespace);
+                    row = evaluateWithCalcite(exprs, stmt.params(), session, scope, defaultNamespace);
                 }
                 rows.add(row);
             }
             return rows;
         }
         List<Object> params = paramsOf(List.of(source), stmt.params());
-        QueryRunner.Output out = queries.run(CalciteSql.unparse(source), params, defaultNamespace, scope,
+        QueryRunner.Output out = queries.run(CalciteSql.unparse(source), params, defaultNamespace, session, scope,
                 Integer.MAX_VALUE);
         if (out.schema().size() != width) {
             throw KalamException.execution("INSERT ... SELECT returns " + out.schema().size() + " column(s) for "
@@ -164,20 +223,32 @@ public final class DmlPlanner {
     }
 
     private ExpressionEvaluator.Value[] evaluateWithCalcite(List<SqlNode> exprs, List<Object> params,
-                                                            ScanScope scope, String defaultNamespace) {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < exprs.size(); i++) {
-            if (i > 0) {
-                sql.append(", ");
-            }
-            sql.append(CalciteSql.unparse(exprs.get(i)));
-        }
-        QueryRunner.Output out = queries.run(sql.toString(), paramsOf(exprs, params), defaultNamespace, scope, 1);
+                                                            Session session, ScanScope scope,
+                                                            String defaultNamespace) {
+        QueryRunner.Output out = queries.run(valuesSql(exprs), paramsOf(exprs, params), defaultNamespace, session,
+                scope, 1);
         ExpressionEvaluator.Value[] row = new ExpressionEvaluator.Value[exprs.size()];
         for (int i = 0; i < row.length; i++) {
             row[i] = new ExpressionEvaluator.Value(out.rows().get(0)[i], true);
         }
         return row;
+    }
+
+    /** The query that evaluates one VALUES row with Calcite. */
+    private static String valuesSql(List<SqlNode> exprs) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < exprs.size(); i++) {
+            if (i > 0) {
+                sql.append(", ");
+            }
+            sql.append(unparseExpression(exprs.get(i)));
+        }
+        return sql.toString();
+    }
+
+    /** An expression as SQL text in parentheses (a scalar sub-query unparses without its own). */
+    private static String unparseExpression(SqlNode expr) {
+        return '(' + CalciteSql.unparse(expr) + ')';
     }
 
     /** The parameter values of these nodes, in the order their placeholders appear. */
@@ -205,7 +276,7 @@ public final class DmlPlanner {
 
     // ---------- UPDATE / DELETE ----------
 
-    public List<RowOp> update(Stmt.Update stmt, ScanScope scope, String defaultNamespace) {
+    public List<RowOp> update(Stmt.Update stmt, Session session, ScanScope scope, String defaultNamespace) {
         TableDef t = table(stmt.table());
         List<ColumnDef> columns = t.columns();
         SqlNodeList targetList = stmt.node().getTargetColumnList();
@@ -229,8 +300,8 @@ public final class DmlPlanner {
             }
         }
         List<SqlNode> selected = new ArrayList<>(complex);
-        List<Object[]> matches = matchingRows(t, stmt.node().getCondition(), selected, stmt.params(), scope,
-                defaultNamespace);
+        List<Object[]> matches = matchingRows(t, stmt.node().getCondition(), selected, stmt.params(), session,
+                scope, defaultNamespace);
         String partition = partition(t, scope);
         byte[] prefix = KeyCodec.partitionPrefix(t.id(), partition);
         int pkIndex = t.primaryKeyIndex();
@@ -270,10 +341,10 @@ public final class DmlPlanner {
         return ops;
     }
 
-    public List<RowOp> delete(Stmt.Delete stmt, ScanScope scope, String defaultNamespace) {
+    public List<RowOp> delete(Stmt.Delete stmt, Session session, ScanScope scope, String defaultNamespace) {
         TableDef t = table(stmt.table());
-        List<Object[]> matches = matchingRows(t, stmt.node().getCondition(), List.of(), stmt.params(), scope,
-                defaultNamespace);
+        List<Object[]> matches = matchingRows(t, stmt.node().getCondition(), List.of(), stmt.params(), session,
+                scope, defaultNamespace);
         String partition = partition(t, scope);
         ColumnDef pkCol = t.primaryKey();
         RowOp.Kind kind = t.type() == TableType.STREAM ? RowOp.Kind.HARD_DELETE : RowOp.Kind.SOFT_DELETE;
@@ -287,24 +358,30 @@ public final class DmlPlanner {
 
     /** Rows of the subject's partition matching {@code condition}: primary key first, then {@code exprs}. */
     private List<Object[]> matchingRows(TableDef t, SqlNode condition, List<SqlNode> exprs, List<Object> params,
-                                        ScanScope scope, String defaultNamespace) {
-        ColumnDef pk = t.primaryKey();
-        if (pk == null) {
+                                        Session session, ScanScope scope, String defaultNamespace) {
+        if (t.primaryKey() == null) {
             throw KalamException.execution("table has no primary key [table=" + t.qualifiedName() + "]");
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(quote(pk.name()));
-        for (SqlNode e : exprs) {
-            sql.append(", ").append(CalciteSql.unparse(e));
-        }
-        sql.append(" FROM ").append(quote(t.namespace())).append('.').append(quote(t.name()));
         List<SqlNode> paramNodes = new ArrayList<>(exprs);
         if (condition != null) {
-            sql.append(" WHERE ").append(CalciteSql.unparse(condition));
             paramNodes.add(condition);
         }
         ScanScope live = new ScanScope(scope.userId(), false);
-        return queries.run(sql.toString(), paramsOf(paramNodes, params), defaultNamespace, live,
-                Integer.MAX_VALUE).rows();
+        return queries.run(matchingSql(t, condition, exprs), paramsOf(paramNodes, params), defaultNamespace, session,
+                live, Integer.MAX_VALUE).rows();
+    }
+
+    /** The query that finds an UPDATE's or DELETE's rows: primary key first, then {@code exprs}. */
+    private static String matchingSql(TableDef t, SqlNode condition, List<SqlNode> exprs) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(quote(t.primaryKey().name()));
+        for (SqlNode e : exprs) {
+            sql.append(", ").append(unparseExpression(e));
+        }
+        sql.append(" FROM ").append(quote(t.namespace())).append('.').append(quote(t.name()));
+        if (condition != null) {
+            sql.append(" WHERE ").append(unparseExpression(condition));
+        }
+        return sql.toString();
     }
 
     private static Object toStored(ColumnDef c, Object queryValue) {

@@ -45,7 +45,7 @@ public final class KalamParser {
         Token first = c.peek();
         String word = first.kind() == Token.Kind.WORD ? first.upper() : first.text();
         return switch (word) {
-            case "SELECT", "WITH", "VALUES", "(" -> query(sql, params, defaultNamespace, false);
+            case "SELECT", "WITH", "VALUES", "TABLE", "(" -> query(sql, params, defaultNamespace, false);
             case "EXPLAIN" -> explain(c, params, defaultNamespace);
             case "INSERT", "UPDATE", "DELETE" -> dml(c, params, defaultNamespace);
             case "CREATE" -> create(c, defaultNamespace);

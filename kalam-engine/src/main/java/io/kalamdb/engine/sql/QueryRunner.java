@@ -3,6 +3,7 @@ package io.kalamdb.engine.sql;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.ColumnInfo;
+import io.kalamdb.engine.Session;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
@@ -30,7 +31,9 @@ import java.util.Properties;
 import java.util.TimeZone;
 
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -40,13 +43,20 @@ import org.apache.calcite.sql.parser.SqlParseException;
 /**
  * Runs queries through Apache Calcite over JDBC. Each worker thread keeps its own Calcite connection and a
  * cache of prepared statements (planning costs milliseconds; executing a cached plan does not); both are
- * rebuilt when the catalog changes.
+ * rebuilt when the catalog changes. Every plan remembers the tables its converted relational tree reads, and
+ * every run checks them against the caller's rights first: this is the one door of SQL to stored rows.
  */
 public final class QueryRunner {
     private static final int PLAN_CACHE_SIZE = 256;
     /** Plans of longer texts are not kept, so the per-thread caches stay small. */
     private static final int MAX_CACHED_SQL_LENGTH = 8 * 1024;
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    /**
+     * Texts Calcite answers without converting them to a plan (CalcitePrepareImpl.SIMPLE_SQLS): they read no
+     * table. Any other text that prepares without a converted plan is refused, so nothing runs unchecked.
+     */
+    private static final java.util.Set<String> UNPLANNED_CONSTANTS = java.util.Set.of("SELECT 1", "select 1",
+            "SELECT 1 FROM DUAL", "select 1 from dual", "values 1", "VALUES 1");
 
     static {
         try {
@@ -59,12 +69,18 @@ public final class QueryRunner {
     private final Catalog catalog;
     private final HotStore store;
     private final SystemTables systemTables;
+    private final TableRights rights;
     private final ThreadLocal<Conn> connections = new ThreadLocal<>();
 
     public QueryRunner(Catalog catalog, HotStore store, SystemTables systemTables) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.store = requireNonNull(store, "store is null");
         this.systemTables = requireNonNull(systemTables, "systemTables is null");
+        this.rights = new TableRights(catalog);
+    }
+
+    /** A prepared statement and the tables its plan reads. */
+    private record Plan(PreparedStatement statement, List<PlannedTables.Name> reads) {
     }
 
     /** A query's columns and rows (stored representation), and whether more rows than {@code maxRows} exist. */
@@ -72,14 +88,42 @@ public final class QueryRunner {
     }
 
     /**
-     * Runs one query ({@code ?} parameters) in the given scope.
+     * The tables the plan of {@code sql} reads, or null when Calcite cannot plan it now (for example a table of
+     * the text does not exist yet); then {@link #run} reports the error, after the same check. When the text
+     * converts to a plan but cannot be implemented, the tables are still returned, so that a permission failure
+     * wins over the planning error.
+     */
+    public List<PlannedTables.Name> reads(String sql, String defaultNamespace) {
+        try {
+            Plan plan = connection().prepare(sql, defaultNamespace, null);
+            if (sql.length() > MAX_CACHED_SQL_LENGTH) {
+                closeQuietly(plan.statement());
+            }
+            return plan.reads();
+        } catch (PlanFailure f) {
+            return f.reads;
+        } catch (KalamException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs one query ({@code ?} parameters) in the given scope, once {@code session} is known to have read rights
+     * on every table its plan reads (PERMISSION_DENIED otherwise, before any row is read).
      *
      * @param maxRows rows to return at most; one more is read to tell whether the result was cut
      */
-    public Output run(String sql, List<Object> params, String defaultNamespace, ScanScope scope, int maxRows) {
+    public Output run(String sql, List<Object> params, String defaultNamespace, Session session, ScanScope scope,
+                      int maxRows) {
+        requireNonNull(session, "session is null");
         return scope.run(() -> {
             Conn conn = connection();
-            PreparedStatement ps = conn.prepare(sql, defaultNamespace);
+            PreparedStatement ps;
+            try {
+                ps = conn.prepare(sql, defaultNamespace, session).statement();
+            } catch (PlanFailure f) {
+                throw f.error;
+            }
             boolean cached = sql.length() <= MAX_CACHED_SQL_LENGTH;
             try {
                 for (int i = 0; i < params.size(); i++) {
@@ -252,11 +296,11 @@ public final class QueryRunner {
         final long version;
         final Connection connection;
         final CalciteConnection calcite;
-        final Map<String, PreparedStatement> plans = new LinkedHashMap<>(64, 0.75f, true) {
+        final Map<String, Plan> plans = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Plan> eldest) {
                 if (size() > PLAN_CACHE_SIZE) {
-                    closeQuietly(eldest.getValue());
+                    closeQuietly(eldest.getValue().statement());
                     return true;
                 }
                 return false;
@@ -296,32 +340,76 @@ public final class QueryRunner {
             }
         }
 
-        PreparedStatement prepare(String sql, String defaultNamespace) {
+        /**
+         * The cached plan of {@code sql}, planned now if needed, after checking that {@code session} (when not
+         * null) may read what it reads. The converted tree is captured before Calcite implements it, so a text
+         * that converts but fails to prepare is still checked before its error is reported.
+         */
+        Plan prepare(String sql, String defaultNamespace, Session session) {
             String key = defaultNamespace + '\u0000' + sql;
-            PreparedStatement ps = plans.get(key);
-            if (ps == null) {
-                try {
+            Plan plan = plans.get(key);
+            if (plan == null) {
+                List<RelNode> converted = new ArrayList<>(1);
+                PreparedStatement ps;
+                try (Hook.Closeable ignored = Hook.CONVERTED.addThread((RelNode rel) -> converted.add(rel))) {
                     calcite.setSchema(defaultNamespace);
                     ps = connection.prepareStatement(sql);
                 } catch (SQLException | RuntimeException e) {
-                    throw translate(e, sql);
+                    KalamException error = translate(e, sql);
+                    if (converted.isEmpty()) {
+                        throw error;
+                    }
+                    List<PlannedTables.Name> reads = readsOf(converted);
+                    if (session != null) {
+                        rights.checkReads(reads, session);
+                    }
+                    throw new PlanFailure(reads, error);
                 }
+                if (converted.isEmpty() && !UNPLANNED_CONSTANTS.contains(sql)) {
+                    closeQuietly(ps);
+                    throw KalamException.internal("the planner produced no relational plan to authorise", null);
+                }
+                plan = new Plan(ps, readsOf(converted));
                 if (sql.length() <= MAX_CACHED_SQL_LENGTH) {
-                    plans.put(key, ps);
+                    plans.put(key, plan);
                 }
             }
-            return ps;
+            if (session != null) {
+                rights.checkReads(plan.reads(), session);
+            }
+            return plan;
         }
 
         void close() {
-            for (PreparedStatement ps : plans.values()) {
-                closeQuietly(ps);
+            for (Plan plan : plans.values()) {
+                closeQuietly(plan.statement());
             }
             try {
                 connection.close();
             } catch (SQLException ignored) {
                 // the connection is being replaced
             }
+        }
+    }
+
+    private static List<PlannedTables.Name> readsOf(List<RelNode> converted) {
+        java.util.LinkedHashSet<PlannedTables.Name> all = new java.util.LinkedHashSet<>();
+        for (RelNode rel : converted) {
+            all.addAll(PlannedTables.reads(rel));
+        }
+        return List.copyOf(all);
+    }
+
+    /** A text whose converted plan could be authorised but not implemented: its tables and its error. */
+    private static final class PlanFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<PlannedTables.Name> reads;
+        private final KalamException error;
+
+        PlanFailure(List<PlannedTables.Name> reads, KalamException error) {
+            super(null, null, false, false);
+            this.reads = reads;
+            this.error = error;
         }
     }
 

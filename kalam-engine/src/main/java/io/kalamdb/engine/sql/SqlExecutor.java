@@ -41,13 +41,13 @@ public final class SqlExecutor {
     private final TopicExecutor topicExecutor;
     private final HotStore store;
     private final DirectPlanCache directPlans;
+    private final TableRights rights;
 
-    public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log, Authorizer authorizer,
+    public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log,
                        QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
         this.config = requireNonNull(config, "config is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.log = requireNonNull(log, "log is null");
-        this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.live = requireNonNull(live, "live is null");
         this.dml = requireNonNull(dml, "dml is null");
@@ -55,6 +55,8 @@ public final class SqlExecutor {
         this.topicExecutor = requireNonNull(topicExecutor, "topicExecutor is null");
         this.store = requireNonNull(store, "store is null");
         this.directPlans = new DirectPlanCache(catalog);
+        this.authorizer = new Authorizer(catalog, queries, dml, directPlans);
+        this.rights = new TableRights(catalog);
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {
@@ -110,7 +112,7 @@ public final class SqlExecutor {
         }
         for (int i = 0; i < stmts.size(); i++) {
             try {
-                authorizer.check(stmts.get(i), session);
+                authorizer.check(stmts.get(i), session, ns);
             } catch (KalamException e) {
                 throw prefixed(e, i, batch);
             }
@@ -138,15 +140,15 @@ public final class SqlExecutor {
         String verb;
         switch (inner) {
             case Stmt.Insert ins -> {
-                ops = dml.insert(ins, scope, ns);
+                ops = dml.insert(ins, s, scope, ns);
                 verb = "Inserted";
             }
             case Stmt.Update upd -> {
-                ops = dml.update(upd, scope, ns);
+                ops = dml.update(upd, s, scope, ns);
                 verb = "Updated";
             }
             case Stmt.Delete del -> {
-                ops = dml.delete(del, scope, ns);
+                ops = dml.delete(del, s, scope, ns);
                 verb = "Deleted";
             }
             default -> {
@@ -290,10 +292,10 @@ public final class SqlExecutor {
         ScanScope scope = new ScanScope(session.userId(), false);
         String who = session.userId();
         return switch (stmt) {
-            case Stmt.Query q -> query(q, scope, ns, who);
-            case Stmt.Insert ins -> write(dml.insert(ins, scope, ns), tx, who, "Inserted", ins.table());
-            case Stmt.Update upd -> write(dml.update(upd, scope, ns), tx, who, "Updated", upd.table());
-            case Stmt.Delete del -> write(dml.delete(del, scope, ns), tx, who, "Deleted", del.table());
+            case Stmt.Query q -> query(q, session, scope, ns);
+            case Stmt.Insert ins -> write(dml.insert(ins, session, scope, ns), tx, who, "Inserted", ins.table());
+            case Stmt.Update upd -> write(dml.update(upd, session, scope, ns), tx, who, "Updated", upd.table());
+            case Stmt.Delete del -> write(dml.delete(del, session, scope, ns), tx, who, "Deleted", del.table());
             case Stmt.ExecuteAs ea -> runOne(ea.inner(), authorizer.impersonate(ea.userId(), session), ns, tx);
             case Stmt.Subscribe sub -> subscribeInfo(sub, who);
             case Stmt.CreateTopic t -> topicExecutor.execute(t, who);
@@ -345,7 +347,8 @@ public final class SqlExecutor {
         return StatementResult.rows(schema, rows, who, false);
     }
 
-    private StatementResult query(Stmt.Query q, ScanScope scope, String ns, String who) {
+    private StatementResult query(Stmt.Query q, Session session, ScanScope scope, String ns) {
+        String who = session.userId();
         for (Stmt.TableRef ref : q.tables()) {
             if (!ref.namespace().equalsIgnoreCase(SystemTables.NAMESPACE)
                     && catalog.table(ref.namespace(), ref.name()) == null) {
@@ -355,8 +358,11 @@ public final class SqlExecutor {
         int limit = q.hasLimit() ? config.maxQueryLimit() : config.defaultQueryLimit();
         ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted());
         DirectQuery direct = directPlans.get(q, ns);
+        if (direct != null) {
+            rights.checkRead(direct.table().namespace(), direct.table().name(), session);
+        }
         QueryRunner.Output out = direct != null ? direct.run(store, q.params(), s, limit)
-                : queries.run(q.sql(), q.params(), ns, s, limit);
+                : queries.run(q.sql(), q.params(), ns, session, s, limit);
         return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
     }
 

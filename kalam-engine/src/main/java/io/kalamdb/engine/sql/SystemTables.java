@@ -20,6 +20,8 @@ import java.util.Map;
 /** The {@code system} namespace: users, namespaces, tables, columns and schemas, built from the catalog. */
 public final class SystemTables {
     public static final String NAMESPACE = "system";
+    /** The value {@code password_hash} shows for a user who has a password. */
+    public static final String PASSWORD_MASK = "********";
 
     private final Map<String, SystemTable> tables = new LinkedHashMap<>();
 
@@ -34,7 +36,7 @@ public final class SystemTables {
                 () -> {
                     List<Object[]> rows = new ArrayList<>();
                     for (UserRecord u : catalog.users()) {
-                        rows.add(new Object[] {u.id(), u.passwordHash(), u.role().wireName(), u.email(),
+                        rows.add(new Object[] {u.id(), maskedHash(u), u.role().wireName(), u.email(),
                             u.authType(), null, "table", "local", u.failedLoginAttempts(), u.lockedUntilMicros(),
                             u.lastLoginAtMicros(), u.createdAtMicros(), u.updatedAtMicros(), u.lastLoginAtMicros(),
                             u.deletedAtMicros()});
@@ -99,6 +101,14 @@ public final class SystemTables {
                     }
                     return rows;
                 }));
+    }
+
+    /**
+     * What {@code system.users.password_hash} shows to anyone, admins included (reference 6.4): a fixed mask when
+     * a hash is set, null otherwise. The hash itself never enters a SQL plan, whatever the query.
+     */
+    static String maskedHash(UserRecord u) {
+        return u.passwordHash() == null || u.passwordHash().isEmpty() ? null : PASSWORD_MASK;
     }
 
     static Object[] tableRow(TableDef t) {

@@ -91,7 +91,11 @@ final class TopicStatements {
                 throw c.error("expected a condition after WHERE");
             }
             where = c.textBetween(start, c.position());
-            CalciteSql.parseExpression(CalciteSql.prepare(where, java.util.List.of()).sql());
+            if (CalciteSql.containsSubquery(CalciteSql.parseExpression(CalciteSql.prepare(where,
+                    java.util.List.of()).sql()))) {
+                throw KalamException.invalidSql("topic route filters cannot contain subqueries: a route tests each "
+                        + "changed row of its table and reads nothing else");
+            }
         }
         TopicDef.PayloadMode mode = TopicDef.PayloadMode.FULL;
         if (c.acceptWord("WITH")) {

@@ -114,11 +114,40 @@ class DirectQueryTest {
     }
 
     @Test
+    void theDirectPathReadsOnlyWhatItsFromNamesAndIsCheckedOnIt() {
+        fx.sql(EngineFixture.ROOT, "CREATE TABLE d.secret (id BIGINT PRIMARY KEY, v TEXT) WITH (TYPE='SHARED')");
+        fx.sql(EngineFixture.ROOT, "INSERT INTO d.secret (id, v) VALUES (1, 'hidden')");
+        String sql = "SELECT id, v FROM d.secret WHERE id = 1 ORDER BY id DESC LIMIT 5";
+        Stmt.Query q = (Stmt.Query) KalamParser.parse(sql, List.of(), "default");
+        DirectQuery plan = DirectQuery.plan(q.node(), q, fx.engine().catalog(), "default");
+        assertTrue(plan != null && plan.table().qualifiedName().equals("d.secret"), "direct, on d.secret");
+        io.kalamdb.engine.error.KalamException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.kalamdb.engine.error.KalamException.class, () -> fx.sql(U1, sql));
+        assertEquals(io.kalamdb.engine.error.KalamErrorCode.PERMISSION_DENIED, e.code(), e.getMessage());
+        assertEquals("hidden", fx.one(new Session("svc", Role.SERVICE), sql).rows().get(0)[1]);
+        for (String other : List.of("SELECT id FROM d.secret TABLESAMPLE BERNOULLI(100) LIMIT 5",
+                "SELECT id FROM d.m WHERE id = (SELECT MAX(id) FROM d.secret) LIMIT 5",
+                "SELECT id, (SELECT v FROM d.secret) FROM d.m LIMIT 5",
+                "SELECT id FROM d.m WHERE id IN (SELECT id FROM d.secret) LIMIT 5",
+                "SELECT id FROM d.m ORDER BY id LIMIT (SELECT 1)")) {
+            Stmt.Query oq;
+            try {
+                oq = (Stmt.Query) KalamParser.parse(other, List.of(), "default");
+            } catch (io.kalamdb.engine.error.KalamException parseError) {
+                continue; // not even a query the parser accepts, so not one the direct path can see
+            }
+            assertTrue(DirectQuery.plan(oq.node(), oq, fx.engine().catalog(), "default") == null,
+                    "no direct plan for " + other);
+        }
+    }
+
+    @Test
     void directPlanIsUsedForTheThreadQuery() {
         StatementResult r = fx.one(U1, "SELECT * FROM d.m WHERE thread = $1 ORDER BY id DESC LIMIT 20", "t1");
         assertTrue(r.rowCount() <= 20);
         Stmt.Query q = (Stmt.Query) KalamParser.parse("SELECT * FROM d.m WHERE thread = $1 ORDER BY id DESC LIMIT 20",
                 List.of("t1"), "default");
-        assertTrue(DirectQuery.plan(q.node(), q, fx.engine().catalog()) != null, "the hot query takes the direct path");
+        assertTrue(DirectQuery.plan(q.node(), q, fx.engine().catalog(), "default") != null,
+                "the hot query takes the direct path");
     }
 }
