@@ -174,6 +174,14 @@ public final class KalamEngine implements AutoCloseable {
         return live;
     }
 
+    /**
+     * Why the engine stopped serving, if it did: the write log could not make writes durable (fail-stop). Every
+     * read and write then fails with this error until the server is restarted.
+     */
+    public java.util.Optional<io.kalamdb.engine.error.KalamException> storageFailure() {
+        return log.failure();
+    }
+
     public Catalog catalog() {
         return catalog;
     }
