@@ -83,7 +83,7 @@ public final class RocksHotStore implements HotStore {
             throw new KalamException(KalamErrorCode.STORAGE_CORRUPTION, "refusing to start: this data directory "
                     + "held a database but its hot store files are missing [path=" + rocksDir + ", marker="
                     + dir.resolve(DataDirectory.MARKER) + "]; restore them from a backup (a new database is never "
-                    + "created over a lost one)");
+                    + "created over a lost one; to start an empty database here on purpose, delete the marker)");
         }
         if (existing) {
             ExistingStoreProbe.check(rocksDir, DataDirectory.cleanCloseSequence(dir));
@@ -141,6 +141,10 @@ public final class RocksHotStore implements HotStore {
     static KalamException refusal(Path rocksDir, RocksDBException e) {
         String status = oneLine(e.getMessage());
         LOG.debug("RocksDB cannot open [path={}]: {}", rocksDir, status);
+        if (status.contains("/LOCK")) {
+            return KalamException.internal("the database is in use by another process [path=" + rocksDir
+                    + ", status=" + status + "]", e);
+        }
         KalamErrorCode code = isCorruption(e) ? KalamErrorCode.STORAGE_CORRUPTION : KalamErrorCode.INTERNAL_ERROR;
         return new KalamException(code, "refusing to open the existing database: RocksDB cannot open it "
                 + "consistently [path=" + rocksDir + ", status=" + status + "]. " + LEFT_UNTOUCHED, e);

@@ -153,6 +153,17 @@ class RocksHotStoreTest {
     }
 
     @Test
+    void aDirectoryInUseIsRefusedAsSuchNotAsDamaged() {
+        try (RocksHotStore store = RocksHotStore.open(dir)) {
+            put(store, "row/a", "1");
+            KalamException inUse = assertThrows(KalamException.class, () -> RocksHotStore.open(dir).close());
+            assertTrue(inUse.getMessage().startsWith("the database is in use by another process"),
+                    inUse.getMessage());
+            assertArrayEquals(bytes("1"), store.get(Space.ROWS, bytes("row/a")), "the open store is unaffected");
+        }
+    }
+
+    @Test
     void aFencedStoreRefusesEveryReadAndWrite() {
         try (RocksHotStore store = RocksHotStore.open(dir)) {
             put(store, "row/a", "1");
