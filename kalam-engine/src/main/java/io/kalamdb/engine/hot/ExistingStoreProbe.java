@@ -38,7 +38,8 @@ final class ExistingStoreProbe {
         RocksLog rocksLog = new RocksLog();
         try (Options listOptions = new Options().setLogger(rocksLog);
              ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
-             DBOptions options = new DBOptions().setParanoidChecks(true).setLogger(rocksLog)) {
+             DBOptions options = new DBOptions().setParanoidChecks(true)
+                     .setWalRecoveryMode(RocksHotStore.WAL_RECOVERY).setLogger(rocksLog)) {
             for (byte[] name : RocksDB.listColumnFamilies(listOptions, rocksDir.toString())) {
                 families.add(new ColumnFamilyDescriptor(name, cfOptions));
             }

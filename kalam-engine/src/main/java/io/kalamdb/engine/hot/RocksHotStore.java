@@ -24,6 +24,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Status;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -32,6 +33,12 @@ import org.slf4j.LoggerFactory;
 /** The hot store on RocksDB: one column family per {@link Space}, writes through the write-ahead log. */
 public final class RocksHotStore implements HotStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksHotStore.class);
+    /**
+     * A torn last record of the write-ahead log (a crash in the middle of a write, never acknowledged) is dropped;
+     * a damaged record before the end fails the open. RocksDB's default (point in time) would instead stop the
+     * replay at the damage and silently drop every later, acknowledged write.
+     */
+    static final WALRecoveryMode WAL_RECOVERY = WALRecoveryMode.TolerateCorruptedTailRecords;
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     static {
@@ -91,7 +98,7 @@ public final class RocksHotStore implements HotStore {
         RocksLog rocksLog = new RocksLog();
         // A bounded total WAL size makes RocksDB flush old memtables, which bounds the replay after a crash.
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(!existing).setCreateMissingColumnFamilies(true)
-                .setParanoidChecks(true).setLogger(rocksLog)
+                .setParanoidChecks(true).setWalRecoveryMode(WAL_RECOVERY).setLogger(rocksLog)
                 .setMaxBackgroundJobs(2).setKeepLogFileNum(3).setMaxTotalWalSize(128L * 1024 * 1024);
         LRUCache cache = new LRUCache(64L * 1024 * 1024);
         BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache)

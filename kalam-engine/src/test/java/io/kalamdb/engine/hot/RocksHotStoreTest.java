@@ -152,6 +152,53 @@ class RocksHotStoreTest {
         }
     }
 
+    /**
+     * RocksDB's default WAL recovery stops at a damaged record and drops every later write without an error
+     * (measured: half of 3000 synced rows gone for one flipped byte). A damaged record before the end refuses.
+     */
+    @Test
+    void aDamagedRecordInsideTheWriteAheadLogIsRefusedNotSkipped() throws Exception {
+        Path wal = crashImageWithRowsOnlyInTheWal();
+        byte[] content = Files.readAllBytes(wal);
+        content[content.length / 2] ^= 0x5a;
+        Files.write(wal, content);
+        KalamException refused = assertRefusedUntouched();
+        assertEquals(KalamErrorCode.STORAGE_CORRUPTION, refused.code(), refused.getMessage());
+    }
+
+    /** A torn last record is what a crash in the middle of a write leaves: that write was never acknowledged. */
+    @Test
+    void aTornLastRecordOfTheWriteAheadLogIsDroppedAsAfterACrash() throws Exception {
+        Path wal = crashImageWithRowsOnlyInTheWal();
+        byte[] content = Files.readAllBytes(wal);
+        Files.write(wal, Arrays.copyOf(content, content.length - 7));
+        try (RocksHotStore store = RocksHotStore.open(dir)) {
+            assertEquals(ROWS - 1, count(store), "every row but the torn last one");
+        }
+    }
+
+    /**
+     * Replaces {@link #dir} by a copy taken while the store was open, its rows synced to the write-ahead log and
+     * not flushed: what a crash leaves. Returns the log file.
+     */
+    private Path crashImageWithRowsOnlyInTheWal() throws IOException {
+        Path live = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-live"));
+        try (RocksHotStore store = RocksHotStore.open(live)) {
+            for (int i = 0; i < ROWS; i++) {
+                try (HotStore.Batch batch = store.newBatch()) {
+                    batch.put(Space.ROWS, key(i), value(i));
+                    store.write(batch);
+                }
+            }
+            store.sync();
+            copyTree(live, dir);
+        }
+        deleteTree(live);
+        try (Stream<Path> files = Files.list(dir.resolve("rocksdb"))) {
+            return files.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void aDirectoryInUseIsRefusedAsSuchNotAsDamaged() {
         try (RocksHotStore store = RocksHotStore.open(dir)) {
