@@ -13,9 +13,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The data directory's answer to "is there a database here already?", decided before RocksDB is asked to open
- * anything, so that an existing database is never opened with create-if-missing (which would put a fresh, empty
- * database over one whose {@code CURRENT} file was lost, and then delete the old files as obsolete).
+ * The data directory's own record of whether it holds a database, and of what it held at its last clean shutdown.
+ * "Is there a database here?" is decided before RocksDB is asked to open anything, so that an existing database
+ * is never opened with create-if-missing (which would put a fresh, empty database over one whose {@code CURRENT}
+ * file was lost, and then delete the old files as obsolete).
  *
  * <p>A hot store directory holding any file RocksDB writes for a database ({@code CURRENT}, {@code IDENTITY},
  * {@code MANIFEST-*}, {@code OPTIONS-*}, {@code *.sst}, {@code *.log}, {@code *.blob}) is an existing database.

@@ -31,9 +31,10 @@ final class ExistingStoreProbe {
      * Checks the store under {@code rocksDir}; returns normally when it may be opened for writing.
      *
      * @param cleanCloseSequence the sequence number at the last clean shutdown, or -1 if unknown
+     * @param marker the data directory's marker file, which recorded it
      * @throws KalamException naming the path and RocksDB's status when it may not
      */
-    static void check(Path rocksDir, long cleanCloseSequence) {
+    static void check(Path rocksDir, long cleanCloseSequence, Path marker) {
         List<ColumnFamilyDescriptor> families = new ArrayList<>();
         RocksLog rocksLog = new RocksLog();
         try (Options listOptions = new Options().setLogger(rocksLog);
@@ -57,7 +58,8 @@ final class ExistingStoreProbe {
                 throw new KalamException(KalamErrorCode.STORAGE_CORRUPTION, "refusing to open the existing "
                         + "database: it recovers to less than it held at its last clean shutdown [path=" + rocksDir
                         + ", sequence=" + sequence + ", sequence_at_last_clean_shutdown=" + cleanCloseSequence
-                        + "]; its MANIFEST or a write-ahead log file lost entries. " + RocksHotStore.LEFT_UNTOUCHED);
+                        + "]; its MANIFEST or a write-ahead log file lost entries (if an older backup was restored on "
+                        + "purpose, delete the marker " + marker + "). " + RocksHotStore.LEFT_UNTOUCHED);
             }
         } catch (RocksDBException e) {
             throw RocksHotStore.refusal(rocksDir, e);

@@ -93,7 +93,8 @@ public final class RocksHotStore implements HotStore {
                     + "created over a lost one; to start an empty database here on purpose, delete the marker)");
         }
         if (existing) {
-            ExistingStoreProbe.check(rocksDir, DataDirectory.cleanCloseSequence(dir));
+            ExistingStoreProbe.check(rocksDir, DataDirectory.cleanCloseSequence(dir),
+                    dir.resolve(DataDirectory.MARKER));
         }
         RocksLog rocksLog = new RocksLog();
         // A bounded total WAL size makes RocksDB flush old memtables, which bounds the replay after a crash.
