@@ -39,6 +39,9 @@ public final class RocksHotStore implements HotStore {
      * replay at the damage and silently drop every later, acknowledged write.
      */
     static final WALRecoveryMode WAL_RECOVERY = WALRecoveryMode.TolerateCorruptedTailRecords;
+    /** The end of every refusal of a damaged directory: what was done to it (nothing) and what to do. */
+    static final String LEFT_UNTOUCHED = "Its files were left untouched: restore the directory from a backup, or "
+            + "repair a copy of it offline.";
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     static {
@@ -141,9 +144,6 @@ public final class RocksHotStore implements HotStore {
         }
         return refusal(rocksDir, e);
     }
-
-    static final String LEFT_UNTOUCHED = "Its files were left untouched: restore the directory from a backup, or "
-            + "repair a copy of it offline.";
 
     /** Start-up refused on an existing database that RocksDB cannot open: one line with the path and status. */
     static KalamException refusal(Path rocksDir, RocksDBException e) {

@@ -22,6 +22,7 @@ import io.kalamdb.engine.hot.KeyCodec;
 import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.RowCodec;
 import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.hot.SyncFaultStore;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 
 import java.nio.file.Path;
@@ -213,73 +214,5 @@ class LocalWriteLogTest {
     private EngineConfig config() {
         return EngineConfig.from(Map.of("storage.data_path", dir.toString(), "auth.bcrypt_cost", "4",
                 "auth.root_password", "RootPass123!"));
-    }
-
-    /** A fake store: the real RocksDB store, except that {@link #sync()} fails from a chosen call on. */
-    private static final class SyncFaultStore implements HotStore {
-        private final HotStore delegate;
-        private final AtomicInteger syncs = new AtomicInteger();
-        private volatile int failFrom = Integer.MAX_VALUE;
-
-        SyncFaultStore(HotStore delegate) {
-            this.delegate = delegate;
-        }
-
-        /** Sync call number {@code call} (1-based) and every later one fail as an fsync error would. */
-        void failSyncsFrom(int call) {
-            failFrom = call;
-        }
-
-        int syncs() {
-            return syncs.get();
-        }
-
-        @Override
-        public void sync() {
-            if (syncs.incrementAndGet() >= failFrom) {
-                throw KalamException.internal("hot store sync failed: injected fsync error (EIO)", null);
-            }
-            delegate.sync();
-        }
-
-        @Override
-        public byte[] get(Space space, byte[] key) {
-            return delegate.get(space, key);
-        }
-
-        @Override
-        public Batch newBatch() {
-            return delegate.newBatch();
-        }
-
-        @Override
-        public void write(Batch batch) {
-            delegate.write(batch);
-        }
-
-        @Override
-        public Cursor scan(Space space, byte[] prefix, boolean reverse) {
-            return delegate.scan(space, prefix, reverse);
-        }
-
-        @Override
-        public Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse) {
-            return delegate.scanRange(space, prefix, from, reverse);
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return delegate.snapshot();
-        }
-
-        @Override
-        public void fence(KalamException cause) {
-            delegate.fence(cause);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 }
