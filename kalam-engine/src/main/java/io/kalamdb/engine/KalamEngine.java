@@ -56,9 +56,9 @@ public final class KalamEngine implements AutoCloseable {
     private final Applier applier;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
-    private KalamEngine(EngineConfig config) {
+    private KalamEngine(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
         Ids.configureNode(config.nodeId());
-        this.store = RocksHotStore.open(config.dataDir());
+        this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir()));
         this.catalog = loadCatalog(store);
         this.applier = new Applier(store, catalog);
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser());
@@ -102,7 +102,13 @@ public final class KalamEngine implements AutoCloseable {
 
     public static KalamEngine open(EngineConfig config) {
         requireNonNull(config, "config is null");
-        return new KalamEngine(config);
+        return new KalamEngine(config, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Opens the engine over the hot store as {@code storeDecorator} wraps it: tests inject storage faults so. */
+    static KalamEngine open(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
+        return new KalamEngine(requireNonNull(config, "config is null"),
+                requireNonNull(storeDecorator, "storeDecorator is null"));
     }
 
     private static Catalog loadCatalog(HotStore store) {
@@ -142,6 +148,7 @@ public final class KalamEngine implements AutoCloseable {
      * @throws io.kalamdb.engine.error.KalamException with a stable code on any failure
      */
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String defaultNamespace) {
+        refuseIfStopped();
         return this.sql.execute(session, sql, params, defaultNamespace);
     }
 
@@ -154,6 +161,7 @@ public final class KalamEngine implements AutoCloseable {
                                                                                     List<Object> params,
                                                                                     String defaultNamespace) {
         try {
+            refuseIfStopped();
             return this.sql.executeAsync(session, sql, params, defaultNamespace);
         } catch (RuntimeException e) {
             return java.util.concurrent.CompletableFuture.failedFuture(e);
@@ -180,6 +188,26 @@ public final class KalamEngine implements AutoCloseable {
     /** Live queries: subscribe, page initial data, unsubscribe. */
     public LiveQueryRegistry live() {
         return live;
+    }
+
+    /**
+     * Why the engine stopped serving, if it did: the write log could not make writes durable (fail-stop). Every
+     * read and write then fails with this error until the server is restarted.
+     */
+    public java.util.Optional<io.kalamdb.engine.error.KalamException> storageFailure() {
+        return log.failure();
+    }
+
+    /**
+     * After a fail-stop nothing is answered, not even from memory: the catalog may hold a namespace, table or user
+     * whose creation was applied but never made durable.
+     */
+    private void refuseIfStopped() {
+        java.util.Optional<io.kalamdb.engine.error.KalamException> failure = log.failure();
+        if (failure.isPresent()) {
+            throw new io.kalamdb.engine.error.KalamException(failure.get().code(), failure.get().getMessage(),
+                    failure.get());
+        }
     }
 
     public Catalog catalog() {

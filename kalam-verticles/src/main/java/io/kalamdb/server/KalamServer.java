@@ -73,14 +73,15 @@ public final class KalamServer implements AutoCloseable {
     private static KalamServer startHere(ServerConfig config) {
         StartupChecks.dataDirectoryWritable(config.dataDir());
         StartupChecks.portFree(config.host(), config.port());
-        LOG.info("configuration in effect: {}", config.describe());
         KalamEngine engine;
         try {
             engine = KalamEngine.open(config.engineConfig());
         } catch (RuntimeException e) {
+            // the only output of a refused start is this one line (printed by main), so nothing is logged before
             throw new StartupException("cannot open the database [path=" + config.dataDir().toAbsolutePath()
                     + "]: " + e.getMessage(), e);
         }
+        LOG.info("configuration in effect: {}", config.describe());
         Vertx vertx = Vertx.vertx();
         try {
             BusCodecs.register(vertx.eventBus());
@@ -109,7 +110,8 @@ public final class KalamServer implements AutoCloseable {
         DeploymentOptions httpOptions = new DeploymentOptions()
                 .setInstances(Math.max(1, Runtime.getRuntime().availableProcessors()));
         return vertx.deployVerticle(() -> new EngineVerticle(EngineOperations.of(engine)), engineOptions)
-                .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set), httpOptions)
+                .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set,
+                                () -> engine.storageFailure().map(Throwable::getMessage).orElse(null)), httpOptions)
                         .recover(e -> Future.failedFuture(listenFailure(e, config))));
     }
 

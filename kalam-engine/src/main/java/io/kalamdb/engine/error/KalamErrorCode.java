@@ -29,7 +29,11 @@ public enum KalamErrorCode {
     NOT_FOUND(30, Category.USER_ERROR),
     SHUTTING_DOWN(31, Category.INSUFFICIENT_RESOURCES),
     SUBSCRIPTION_LIMIT_EXCEEDED(32, Category.INSUFFICIENT_RESOURCES),
-    UNSUPPORTED(33, Category.USER_ERROR);
+    UNSUPPORTED(33, Category.USER_ERROR),
+    /** Stored data failed a checksum or could not be read consistently: the read stops rather than answer short. */
+    STORAGE_CORRUPTION(34, Category.INTERNAL_ERROR),
+    /** The write log could not make writes durable and stopped (fail-stop): nothing more is served until restart. */
+    STORAGE_UNAVAILABLE(35, Category.INTERNAL_ERROR);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

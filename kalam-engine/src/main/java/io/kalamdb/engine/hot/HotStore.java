@@ -26,6 +26,13 @@ public interface HotStore extends AutoCloseable {
     /** A consistent read-only view of the store as of now; must be closed. */
     Snapshot snapshot();
 
+    /**
+     * Stops serving for good (fail-stop): every later read, scan, snapshot and write fails with {@code cause}'s
+     * code and message. The write log fences the store when it cannot make writes durable, so that rows applied
+     * but never acknowledged are not shown to anyone; a restart recovers from what reached the disk.
+     */
+    void fence(io.kalamdb.engine.error.KalamException cause);
+
     @Override
     void close();
 

@@ -1,5 +1,8 @@
 package io.kalamdb.engine.hot;
 
+import static java.util.Objects.requireNonNull;
+
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 
 import java.nio.file.Files;
@@ -20,11 +23,27 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The hot store on RocksDB: one column family per {@link Space}, writes through the write-ahead log. */
 public final class RocksHotStore implements HotStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksHotStore.class);
+    /**
+     * A torn last record of the write-ahead log (a crash in the middle of a write, never acknowledged) is dropped;
+     * a damaged record before the end fails the open. RocksDB's default (point in time) would instead stop the
+     * replay at the damage and silently drop every later, acknowledged write.
+     */
+    static final WALRecoveryMode WAL_RECOVERY = WALRecoveryMode.TolerateCorruptedTailRecords;
+    /** The end of every refusal of a damaged directory: what was done to it (nothing) and what to do. */
+    static final String LEFT_UNTOUCHED = "Its files were left untouched: restore the directory from a backup, or "
+            + "repair a copy of it offline.";
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
     static {
         RocksDB.loadLibrary();
     }
@@ -36,10 +55,17 @@ public final class RocksHotStore implements HotStore {
     private final List<ColumnFamilyHandle> handles;
     private final Map<Space, ColumnFamilyHandle> bySpace = new EnumMap<>(Space.class);
     private final WriteOptions writeOptions = new WriteOptions();
+    /** Block checksums are verified on every read (RocksDB's default, stated here because we rely on it). */
+    private final ReadOptions readOptions = new ReadOptions().setVerifyChecksums(true);
+    private final RocksLog rocksLog;
+    private final Path dataDir;
+    private volatile KalamException fenced;
 
-    private RocksHotStore(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, LRUCache blockCache,
-                          List<ColumnFamilyHandle> handles) {
+    private RocksHotStore(Path dataDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+                          LRUCache blockCache, RocksLog rocksLog, List<ColumnFamilyHandle> handles) {
+        this.dataDir = dataDir;
         this.db = db;
+        this.rocksLog = rocksLog;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
         this.blockCache = blockCache;
@@ -49,15 +75,34 @@ public final class RocksHotStore implements HotStore {
         }
     }
 
-    /** Opens (creating if needed) the store under {@code dir}. */
+    /**
+     * Opens the store under {@code dir}, creating it only when the directory holds no database yet
+     * ({@link DataDirectory}). An existing database is opened strictly (never created over, its column families
+     * all required but those the engine added since); if RocksDB cannot open it consistently, the open is
+     * refused with RocksDB's status and the directory's files are left as they were.
+     */
     public static RocksHotStore open(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (Exception e) {
             throw KalamException.internal("cannot create data directory [path=" + dir + "]: " + e.getMessage(), e);
         }
+        Path rocksDir = dir.resolve("rocksdb");
+        boolean existing = DataDirectory.holdsDatabaseFiles(rocksDir);
+        if (!existing && DataDirectory.hasMarker(dir)) {
+            throw new KalamException(KalamErrorCode.STORAGE_CORRUPTION, "refusing to start: this data directory "
+                    + "held a database but its hot store files are missing [path=" + rocksDir + ", marker="
+                    + dir.resolve(DataDirectory.MARKER) + "]; restore them from a backup (a new database is never "
+                    + "created over a lost one; to start an empty database here on purpose, delete the marker)");
+        }
+        if (existing) {
+            ExistingStoreProbe.check(rocksDir, DataDirectory.cleanCloseSequence(dir),
+                    dir.resolve(DataDirectory.MARKER));
+        }
+        RocksLog rocksLog = new RocksLog();
         // A bounded total WAL size makes RocksDB flush old memtables, which bounds the replay after a crash.
-        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+        DBOptions dbOptions = new DBOptions().setCreateIfMissing(!existing).setCreateMissingColumnFamilies(true)
+                .setParanoidChecks(true).setWalRecoveryMode(WAL_RECOVERY).setLogger(rocksLog)
                 .setMaxBackgroundJobs(2).setKeepLogFileNum(3).setMaxTotalWalSize(128L * 1024 * 1024);
         LRUCache cache = new LRUCache(64L * 1024 * 1024);
         BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache)
@@ -70,30 +115,101 @@ public final class RocksHotStore implements HotStore {
             descriptors.add(new ColumnFamilyDescriptor(space.familyName().getBytes(), cfOptions));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db;
         try {
-            RocksDB db = RocksDB.open(dbOptions, dir.resolve("rocksdb").toString(), descriptors, handles);
-            return new RocksHotStore(db, dbOptions, cfOptions, cache, handles);
+            db = RocksDB.open(dbOptions, rocksDir.toString(), descriptors, handles);
         } catch (RocksDBException e) {
-            throw KalamException.internal("cannot open the hot store [path=" + dir + "]: " + e.getMessage(), e);
+            dbOptions.close();
+            cfOptions.close();
+            cache.close();
+            rocksLog.failed();
+            rocksLog.close();
+            throw openFailure(rocksDir, existing, e);
+        }
+        rocksLog.opened();
+        RocksHotStore store = new RocksHotStore(dir, db, dbOptions, cfOptions, cache, rocksLog, handles);
+        try {
+            DataDirectory.writeMarker(dir);
+        } catch (KalamException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static KalamException openFailure(Path rocksDir, boolean existing, RocksDBException e) {
+        if (!existing) {
+            return KalamException.internal("cannot create the hot store [path=" + rocksDir + ", status="
+                    + oneLine(e.getMessage()) + "]", e);
+        }
+        return refusal(rocksDir, e);
+    }
+
+    /** Start-up refused on an existing database that RocksDB cannot open: one line with the path and status. */
+    static KalamException refusal(Path rocksDir, RocksDBException e) {
+        String status = oneLine(e.getMessage());
+        LOG.debug("RocksDB cannot open [path={}]: {}", rocksDir, status);
+        if (status.contains("/LOCK")) {
+            return KalamException.internal("the database is in use by another process [path=" + rocksDir
+                    + ", status=" + status + "]", e);
+        }
+        KalamErrorCode code = isCorruption(e) ? KalamErrorCode.STORAGE_CORRUPTION : KalamErrorCode.INTERNAL_ERROR;
+        return new KalamException(code, "refusing to open the existing database: RocksDB cannot open it "
+                + "consistently [path=" + rocksDir + ", status=" + status + "]. " + LEFT_UNTOUCHED, e);
+    }
+
+    private static boolean isCorruption(RocksDBException e) {
+        return e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption;
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "unknown" : WHITESPACE.matcher(text).replaceAll(" ").trim();
+    }
+
+    /**
+     * A failed read: corruption (a checksum mismatch, a damaged block) is {@code STORAGE_CORRUPTION}, anything else
+     * {@code INTERNAL_ERROR}. RocksDB's status names the file and offset: it is logged here, not sent to clients.
+     */
+    private static KalamException readFailure(String what, Space space, RocksDBException e) {
+        LOG.error("hot store {} failed [space={}]: {}", what, space.familyName(), oneLine(e.getMessage()));
+        if (isCorruption(e)) {
+            return new KalamException(KalamErrorCode.STORAGE_CORRUPTION, "stored data is corrupted: the " + what
+                    + " was stopped rather than answer with partial data [space=" + space.familyName() + "]", e);
+        }
+        return KalamException.internal("hot store " + what + " failed [space=" + space.familyName() + "]", e);
+    }
+
+    @Override
+    public void fence(KalamException cause) {
+        fenced = requireNonNull(cause, "cause is null");
+    }
+
+    private void checkNotFenced() {
+        KalamException cause = fenced;
+        if (cause != null) {
+            throw new KalamException(cause.code(), cause.getMessage(), cause);
         }
     }
 
     @Override
     public byte[] get(Space space, byte[] key) {
+        checkNotFenced();
         try {
-            return db.get(bySpace.get(space), key);
+            return db.get(bySpace.get(space), readOptions, key);
         } catch (RocksDBException e) {
-            throw KalamException.internal("hot store read failed: " + e.getMessage(), e);
+            throw readFailure("read", space, e);
         }
     }
 
     @Override
     public Batch newBatch() {
+        checkNotFenced();
         return new RocksBatch();
     }
 
     @Override
     public void write(Batch batch) {
+        checkNotFenced();
         try {
             db.write(writeOptions, ((RocksBatch) batch).batch);
         } catch (RocksDBException e) {
@@ -112,27 +228,31 @@ public final class RocksHotStore implements HotStore {
 
     @Override
     public Cursor scan(Space space, byte[] prefix, boolean reverse) {
-        return new RocksCursor(bySpace.get(space), prefix, null, reverse, null);
+        checkNotFenced();
+        return new RocksCursor(space, prefix, null, reverse, null);
     }
 
     @Override
     public Snapshot snapshot() {
+        checkNotFenced();
         org.rocksdb.Snapshot snap = db.getSnapshot();
         return new Snapshot() {
-            private final ReadOptions options = new ReadOptions().setSnapshot(snap);
+            private final ReadOptions options = new ReadOptions().setVerifyChecksums(true).setSnapshot(snap);
 
             @Override
             public byte[] get(Space space, byte[] key) {
+                checkNotFenced();
                 try {
                     return db.get(bySpace.get(space), options, key);
                 } catch (RocksDBException e) {
-                    throw KalamException.internal("hot store read failed: " + e.getMessage(), e);
+                    throw readFailure("read", space, e);
                 }
             }
 
             @Override
             public Cursor scan(Space space, byte[] prefix, boolean reverse) {
-                return new RocksCursor(bySpace.get(space), prefix, null, reverse, snap);
+                checkNotFenced();
+                return new RocksCursor(space, prefix, null, reverse, snap);
             }
 
             @Override
@@ -145,22 +265,28 @@ public final class RocksHotStore implements HotStore {
 
     @Override
     public Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse) {
-        return new RocksCursor(bySpace.get(space), prefix, from, reverse, null);
+        checkNotFenced();
+        return new RocksCursor(space, prefix, from, reverse, null);
     }
 
     @Override
     public void close() {
         writeOptions.close();
+        readOptions.close();
         // Flushing the memtables on a clean close keeps the next start from replaying the whole write-ahead log.
-        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-            db.flush(flush, handles);
-        } catch (RocksDBException ignored) {
-            // the WAL still holds every write; the next open replays it
-        }
-        try {
-            db.syncWal();
-        } catch (RocksDBException ignored) {
-            // closing anyway
+        // A fenced store is closed as after a crash: what was applied but never made durable is not flushed.
+        if (fenced == null) {
+            try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                db.flush(flush, handles);
+            } catch (RocksDBException ignored) {
+                // the WAL still holds every write; the next open replays it
+            }
+            try {
+                db.syncWal();
+                DataDirectory.recordCleanClose(dataDir, db.getLatestSequenceNumber());
+            } catch (RocksDBException | KalamException e) {
+                LOG.warn("the hot store did not close cleanly: {}", e.getMessage());
+            }
         }
         for (ColumnFamilyHandle h : handles) {
             h.close();
@@ -169,6 +295,7 @@ public final class RocksHotStore implements HotStore {
         dbOptions.close();
         cfOptions.close();
         blockCache.close();
+        rocksLog.close();
     }
 
     private final class RocksBatch implements Batch {
@@ -208,7 +335,8 @@ public final class RocksHotStore implements HotStore {
     }
 
     private final class RocksCursor implements Cursor {
-        private final ReadOptions readOptions = new ReadOptions();
+        private final ReadOptions readOptions = new ReadOptions().setVerifyChecksums(true);
+        private final Space space;
         private final org.rocksdb.Slice lower;
         private final org.rocksdb.Slice upper;
         private final RocksIterator it;
@@ -216,7 +344,8 @@ public final class RocksHotStore implements HotStore {
         private boolean started;
 
         /** Iterates keys with {@code prefix}; RocksDB's iterate bounds end the range, so no key is copied to check. */
-        RocksCursor(ColumnFamilyHandle cf, byte[] prefix, byte[] from, boolean reverse, org.rocksdb.Snapshot snap) {
+        RocksCursor(Space space, byte[] prefix, byte[] from, boolean reverse, org.rocksdb.Snapshot snap) {
+            this.space = space;
             this.reverse = reverse;
             if (snap != null) {
                 readOptions.setSnapshot(snap);
@@ -228,7 +357,7 @@ public final class RocksHotStore implements HotStore {
             if (upper != null) {
                 readOptions.setIterateUpperBound(upper);
             }
-            this.it = db.newIterator(cf, readOptions);
+            this.it = db.newIterator(bySpace.get(space), readOptions);
             if (reverse) {
                 if (from != null) {
                     it.seekForPrev(from);
@@ -250,7 +379,16 @@ public final class RocksHotStore implements HotStore {
                 }
             }
             started = true;
-            return it.isValid();
+            if (it.isValid()) {
+                return true;
+            }
+            // The end of the range, or an error (a corrupted block, a failed read): only the status tells which.
+            try {
+                it.status();
+            } catch (RocksDBException e) {
+                throw readFailure("scan", space, e);
+            }
+            return false;
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.kalamdb.engine.util.SnowflakeGenerator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * and {@code _seq} block, applies it (the hot store's write-ahead log is the durable record), and then —
  * once per group of commands that queued up meanwhile — syncs the log and acknowledges the whole group
  * (group commit). Change events are published after the sync, in commit order.
+ *
+ * <p>Ordering: a command's rows become visible to readers when it is applied, before the group's sync; the
+ * client's acknowledgement and the change events come only after the sync succeeded. If the sync fails the log
+ * stops for good (see {@link #syncOrStop}): the store is fenced, so rows applied but never made durable are shown
+ * to no one after that point, and neither acknowledged nor published.
  */
 public final class LocalWriteLog implements WriteLog {
     private static final Logger LOG = LoggerFactory.getLogger(LocalWriteLog.class);
@@ -36,6 +42,7 @@ public final class LocalWriteLog implements WriteLog {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    private volatile KalamException failure;
     private long index;
 
     public LocalWriteLog(HotStore store, Applier applier, SnowflakeGenerator seqs, boolean sync,
@@ -55,12 +62,23 @@ public final class LocalWriteLog implements WriteLog {
     @Override
     public CompletableFuture<ApplyResult> append(Command command) {
         CompletableFuture<ApplyResult> future = new CompletableFuture<>();
+        KalamException failed = failure;
+        if (failed != null) {
+            future.completeExceptionally(failed);
+            return future;
+        }
         if (closed) {
             future.completeExceptionally(new KalamException(KalamErrorCode.SHUTTING_DOWN, "server is shutting down"));
             return future;
         }
+        // Queued even if the writer stops meanwhile: it keeps draining the queue, failing what it cannot write.
         queue.add(new Pending(command, future));
         return future;
+    }
+
+    @Override
+    public Optional<KalamException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     private void run() {
@@ -74,11 +92,16 @@ public final class LocalWriteLog implements WriteLog {
                 }
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
+                KalamException failed = failure;
+                if (failed != null) {
+                    failAll(group, failed);
+                    continue;
+                }
                 for (Pending p : group) {
                     results.add(applyOne(p));
                 }
-                if (sync) {
-                    store.sync();
+                if (sync && !syncOrStop(group)) {
+                    continue;
                 }
                 List<ChangeEvent> events = new ArrayList<>();
                 java.util.Set<Long> topics = new java.util.HashSet<>();
@@ -113,6 +136,34 @@ public final class LocalWriteLog implements WriteLog {
                 group.clear();
                 results.clear();
             }
+        }
+    }
+
+    /**
+     * Syncs the group's writes; when that fails, stops for good (fail-stop, as PostgreSQL does since an fsync
+     * error may have dropped dirty pages whose state is then unknown): the store is fenced so that the group's
+     * applied rows are shown to no reader, nothing of the group is published or acknowledged, and every later
+     * command fails. The group is then failed too. A restart recovers from what the disk holds, as after a crash.
+     */
+    private boolean syncOrStop(List<Pending> group) {
+        try {
+            store.sync();
+            return true;
+        } catch (RuntimeException e) {
+            KalamException stop = new KalamException(KalamErrorCode.STORAGE_UNAVAILABLE, "the write log could not "
+                    + "make writes durable and stopped; this node serves no data until it is restarted", e);
+            LOG.error("FATAL: syncing the write-ahead log failed; stopping all reads and writes (fail-stop). "
+                    + "Restart the server once the disk is healthy; unacknowledged writes may or may not survive", e);
+            store.fence(stop);
+            failure = stop;
+            failAll(group, stop);
+            return false;
+        }
+    }
+
+    private static void failAll(List<Pending> group, KalamException cause) {
+        for (Pending p : group) {
+            p.future.completeExceptionally(cause);
         }
     }
 

@@ -23,6 +23,14 @@ public interface WriteLog extends AutoCloseable {
         }
     }
 
+    /**
+     * The failure that stopped the log for good (a write-ahead log sync failed), if any: every later command
+     * fails with it and the node should be restarted.
+     */
+    default java.util.Optional<io.kalamdb.engine.error.KalamException> failure() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -21,8 +21,8 @@ public final class ErrorMapper {
             case NOT_FOUND -> 404;
             case ALREADY_CONFIGURED, USER_EXISTS -> 409;
             case RATE_LIMIT_EXCEEDED, SUBSCRIPTION_LIMIT_EXCEEDED -> 429;
-            case INTERNAL_ERROR, AUTHENTICATION_ERROR -> 500;
-            case SHUTTING_DOWN -> 503;
+            case INTERNAL_ERROR, AUTHENTICATION_ERROR, STORAGE_CORRUPTION -> 500;
+            case SHUTTING_DOWN, STORAGE_UNAVAILABLE -> 503;
         };
     }
 
@@ -34,7 +34,7 @@ public final class ErrorMapper {
                  BATCH_PARSE_ERROR, TABLE_NOT_FOUND, WEAK_PASSWORD, INVALID_USER, MISSING_AUTHORIZATION,
                  INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, PERMISSION_DENIED, NOT_FOUND, ALREADY_CONFIGURED,
                  USER_EXISTS, RATE_LIMIT_EXCEEDED, INTERNAL_ERROR, AUTHENTICATION_ERROR, SHUTTING_DOWN,
-                 SUBSCRIPTION_LIMIT_EXCEEDED, UNSUPPORTED ->
+                 SUBSCRIPTION_LIMIT_EXCEEDED, UNSUPPORTED, STORAGE_CORRUPTION, STORAGE_UNAVAILABLE ->
                     httpStatus(code);
         };
     }
@@ -44,8 +44,8 @@ public final class ErrorMapper {
         return switch (code) {
             case PERMISSION_DENIED -> "FORBIDDEN";
             case NOT_FOUND -> "NOT_FOUND";
-            case INTERNAL_ERROR, AUTHENTICATION_ERROR -> "INTERNAL_ERROR";
-            case SHUTTING_DOWN -> "SERVICE_UNAVAILABLE";
+            case INTERNAL_ERROR, AUTHENTICATION_ERROR, STORAGE_CORRUPTION -> "INTERNAL_ERROR";
+            case SHUTTING_DOWN, STORAGE_UNAVAILABLE -> "SERVICE_UNAVAILABLE";
             case RATE_LIMIT_EXCEEDED, SUBSCRIPTION_LIMIT_EXCEEDED -> "RATE_LIMIT_EXCEEDED";
             case MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, SETUP_REQUIRED ->
                     code.name();
@@ -71,7 +71,7 @@ public final class ErrorMapper {
             case SUBSCRIPTION_LIMIT_EXCEEDED -> "SUBSCRIPTION_LIMIT_EXCEEDED";
             case RATE_LIMIT_EXCEEDED -> "RATE_LIMIT_EXCEEDED";
             case WEAK_PASSWORD, INVALID_USER, ALREADY_CONFIGURED, USER_EXISTS, INTERNAL_ERROR, AUTHENTICATION_ERROR,
-                 SHUTTING_DOWN -> "SUBSCRIPTION_FAILED";
+                 SHUTTING_DOWN, STORAGE_CORRUPTION, STORAGE_UNAVAILABLE -> "SUBSCRIPTION_FAILED";
         };
     }
 
@@ -90,8 +90,8 @@ public final class ErrorMapper {
             case INVALID_INPUT, INVALID_PARAMETER, INVALID_SQL, SQL_EXECUTION_ERROR, PARAMS_WITH_BATCH, EMPTY_SQL,
                  BATCH_PARSE_ERROR, TABLE_NOT_FOUND, UNSUPPORTED -> "bad_request";
             case NOT_FOUND -> "not_found";
-            case INTERNAL_ERROR, AUTHENTICATION_ERROR -> "internal_error";
-            case SHUTTING_DOWN -> "service_unavailable";
+            case INTERNAL_ERROR, AUTHENTICATION_ERROR, STORAGE_CORRUPTION -> "internal_error";
+            case SHUTTING_DOWN, STORAGE_UNAVAILABLE -> "service_unavailable";
         };
     }
 }

@@ -6,14 +6,23 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Supplier;
+
 /**
- * {@code GET /health} and {@code GET /v1/api/healthcheck}: liveness, from localhost only (reference 2.8).
+ * {@code GET /health} and {@code GET /v1/api/healthcheck}: liveness, from localhost only (reference 2.8). A node
+ * whose storage stopped (fail-stop after a failed write-ahead log sync) answers 503 {@code "unhealthy"} with the
+ * reason, so that a supervisor restarts it.
  */
 final class HealthHandler implements Handler<RoutingContext> {
     private final JsonObject healthy;
+    private final Supplier<String> unhealthyReason;
 
-    HealthHandler(BuildInfo build) {
+    /**
+     * @param unhealthyReason why the node cannot serve, or null while it can
+     */
+    HealthHandler(BuildInfo build, Supplier<String> unhealthyReason) {
         requireNonNull(build, "build is null");
+        this.unhealthyReason = requireNonNull(unhealthyReason, "unhealthyReason is null");
         this.healthy = new JsonObject()
                 .put("status", "healthy")
                 .put("version", build.version())
@@ -25,6 +34,11 @@ final class HealthHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         if (!Localhost.isLocal(ctx.request())) {
             Responses.json(ctx, 403, new JsonObject().put("error", "Access denied. Health endpoint is localhost-only."));
+            return;
+        }
+        String reason = unhealthyReason.get();
+        if (reason != null) {
+            Responses.json(ctx, 503, healthy.copy().put("status", "unhealthy").put("reason", reason));
             return;
         }
         Responses.json(ctx, 200, healthy);

@@ -42,6 +42,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
     private final ServerConfig config;
     private final IntConsumer onListening;
+    private final java.util.function.Supplier<String> unhealthyReason;
     private LiveQueryWebSocketHandler liveQueries;
     private HttpServer server;
 
@@ -49,8 +50,18 @@ public final class HttpApiVerticle extends VerticleBase {
      * @param onListening receives the port actually bound (the same for every instance)
      */
     public HttpApiVerticle(ServerConfig config, IntConsumer onListening) {
+        this(config, onListening, () -> null);
+    }
+
+    /**
+     * @param onListening receives the port actually bound (the same for every instance)
+     * @param unhealthyReason why the node cannot serve (its storage stopped), or null while it can: {@code /health}
+     */
+    public HttpApiVerticle(ServerConfig config, IntConsumer onListening,
+                           java.util.function.Supplier<String> unhealthyReason) {
         this.config = requireNonNull(config, "config is null");
         this.onListening = requireNonNull(onListening, "onListening is null");
+        this.unhealthyReason = requireNonNull(unhealthyReason, "unhealthyReason is null");
     }
 
     @Override
@@ -59,7 +70,7 @@ public final class HttpApiVerticle extends VerticleBase {
         JwtService jwt = new JwtService(vertx, config.jwtSecret(), config.jwtExpiryHours(), config.jwtLeewaySecs(),
                 Clock.systemUTC());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBodySize());
-        HealthHandler health = new HealthHandler(BuildInfo.load());
+        HealthHandler health = new HealthHandler(BuildInfo.load(), unhealthyReason);
 
         Router router = Router.router(vertx);
         router.get("/health").handler(health);

@@ -38,7 +38,9 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.NOT_FOUND, 404),
             Map.entry(KalamErrorCode.SHUTTING_DOWN, 503),
             Map.entry(KalamErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, 429),
-            Map.entry(KalamErrorCode.UNSUPPORTED, 400)));
+            Map.entry(KalamErrorCode.UNSUPPORTED, 400),
+            Map.entry(KalamErrorCode.STORAGE_CORRUPTION, 500),
+            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),
@@ -53,7 +55,9 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.INVALID_USER, "invalid_user"),
             Map.entry(KalamErrorCode.USER_EXISTS, "user_exists"),
             Map.entry(KalamErrorCode.INTERNAL_ERROR, "internal_error"),
-            Map.entry(KalamErrorCode.AUTHENTICATION_ERROR, "internal_error")));
+            Map.entry(KalamErrorCode.AUTHENTICATION_ERROR, "internal_error"),
+            Map.entry(KalamErrorCode.STORAGE_CORRUPTION, "internal_error"),
+            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, "service_unavailable")));
 
     @Test
     void everyCodeHasItsHttpStatus() {
