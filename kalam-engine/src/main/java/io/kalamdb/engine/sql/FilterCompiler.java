@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.Driver;
+import org.apache.calcite.linq4j.function.NonDeterministic;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.TableScan;
@@ -33,7 +34,9 @@ import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.schema.impl.ReflectiveFunctionBase;
 import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +197,7 @@ public final class FilterCompiler {
             @Override
             public Void visitCall(RexCall call) {
                 SqlOperator op = call.getOperator();
-                if (!op.isDeterministic() || op.isDynamicFunction()) {
+                if (!op.isDeterministic() || op.isDynamicFunction() || isNonDeterministicUdf(op)) {
                     throw KalamException.invalidSql("a row filter cannot use " + op.getName() + "(): it is tested "
                             + "on each change and must give the same answer for the same row [function="
                             + op.getName() + "]");
@@ -212,6 +215,15 @@ public final class FilterCompiler {
                 throw KalamException.invalidSql("a row filter cannot contain subqueries");
             }
         });
+    }
+
+    /** A function of ours marked {@link NonDeterministic} (NOW, SNOWFLAKE_ID, ...): Calcite does not ask the mark. */
+    private static boolean isNonDeterministicUdf(SqlOperator op) {
+        if (op instanceof SqlUserDefinedFunction udf && udf.getFunction() instanceof ReflectiveFunctionBase f) {
+            return f.method.isAnnotationPresent(NonDeterministic.class)
+                    || f.method.getDeclaringClass().isAnnotationPresent(NonDeterministic.class);
+        }
+        return false;
     }
 
     /** A table that only has a row type: enough to convert a query, never scanned. */
