@@ -13,6 +13,7 @@ INSERT INTO g.t (id, d, n, f) VALUES (1, 1.23, 2, 0.3), (2, 1.5, 3, 0.1), (3, -2
 SELECT id FROM g.t WHERE d = 1.234 OR FALSE;
 > (no rows)
 
+-- issue 8
 -- live
 SELECT id FROM g.t WHERE d = 1.230 OR FALSE;
 > 1
@@ -22,6 +23,7 @@ SELECT id FROM g.t WHERE d = 1.230 OR FALSE;
 SELECT id FROM g.t WHERE n = 2.5 OR FALSE;
 > (no rows)
 
+-- issue 8
 -- live
 SELECT id FROM g.t WHERE n < 2.5 OR FALSE;
 > 1
@@ -37,6 +39,7 @@ SELECT id FROM g.t WHERE d BETWEEN 1 AND 2;
 SELECT id FROM g.t WHERE f = 0.3 OR FALSE;
 > 1
 
+-- issue 8
 -- 0.1 + 0.2 is a little more than 0.3 in DOUBLE
 -- live
 SELECT id FROM g.t WHERE f + 0.2 > 0.3;

@@ -51,6 +51,7 @@ SELECT id FROM g.t WHERE ok IS NOT TRUE;
 > 2
 > 3
 
+-- issue 8
 -- live
 SELECT id FROM g.t WHERE NOT (ok = TRUE);
 > 2
@@ -73,6 +74,7 @@ SELECT id FROM g.t WHERE CASE WHEN n > 1 THEN 'big' ELSE 'small' END = 'small';
 SELECT * FROM g.t WHERE n > 1 AND NOW() IS NOT NULL;
 > ok
 
+-- issue 8
 -- live refuses: must give the same answer for the same row
 SELECT * FROM g.t WHERE id < SNOWFLAKE_ID();
 > ok

@@ -11,6 +11,7 @@ INSERT INTO g.t (id, s) VALUES (1, 'a_c'), (2, 'abc'), (3, 'ABC'), (4, 'a%c'), (
 SELECT id FROM g.t WHERE s LIKE 'a!_c' ESCAPE '!';
 > 1
 
+-- issue 8
 -- live
 SELECT id FROM g.t WHERE s LIKE 'a!%c' ESCAPE '!';
 > 4
@@ -29,6 +30,7 @@ SELECT id FROM g.t WHERE s ILIKE 'abc';
 > 2
 > 3
 
+-- issue 8
 -- live
 SELECT id FROM g.t WHERE s NOT ILIKE 'a_c';
 > (no rows)

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.apache.calcite.jdbc.CalciteConnection;
@@ -45,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * converted on a connection configured like the query path ({@link CalciteConnections}), the Filter's condition
  * is taken from the converted plan, and Calcite generates Java for it. A subscription or topic route therefore
  * accepts exactly the rows the same SELECT returns. Compiling costs milliseconds, so results are cached by
- * (table version, text, subscriber when the text reads {@code CURRENT_USER()}); callers compile off the event
- * loop.
+ * (table version, text), with {@code CURRENT_USER()} bound per subscriber at test time; callers compile off the
+ * event loop.
  */
 public final class FilterCompiler {
+    /** The DataContext name the compiled code reads {@code CURRENT_USER()} from (dynamic parameter 0). */
+    static final String CURRENT_USER_PARAMETER = "?0";
     private static final Logger LOG = LoggerFactory.getLogger(FilterCompiler.class);
     private static final int CACHE_SIZE = 512;
     private static final Map<Key, RowPredicate> CACHE = Collections.synchronizedMap(
@@ -62,8 +63,8 @@ public final class FilterCompiler {
     private FilterCompiler() {
     }
 
-    /** A cache key: the whole table definition (so two engines never share a wrong entry), text and user. */
-    private record Key(TableDef table, String sql, String userId) {
+    /** A cache key: the whole table definition (so two engines never share a wrong entry) and the text. */
+    private record Key(TableDef table, String sql) {
     }
 
     /**
@@ -73,14 +74,13 @@ public final class FilterCompiler {
      * RAND(), a parameter) is INVALID_SQL.
      */
     public static RowPredicate compile(TableDef table, String sql, String userId) {
-        boolean readsUser = sql.toUpperCase(Locale.ROOT).contains(KalamFunctions.CURRENT_USER_FUNCTION);
-        Key key = new Key(table, sql, readsUser ? userId : null);
+        Key key = new Key(table, sql);
         RowPredicate p = CACHE.get(key);
         if (p == null) {
-            p = convertAndCompile(table, sql, userId);
+            p = convertAndCompile(table, sql);
             CACHE.put(key, p);
         }
-        return p;
+        return p.withUser(userId);
     }
 
     /**
@@ -93,9 +93,9 @@ public final class FilterCompiler {
         } catch (KalamException e) {
             LOG.warn("a row filter no longer compiles after a schema change and passes no row [table={}, "
                     + "sql={}, error={}]", table.qualifiedName(), sql, e.getMessage());
-            RowPredicate none = RowPredicate.constant(table, sql, userId, false);
-            CACHE.put(new Key(table, sql, userId), none);
-            return none;
+            RowPredicate none = RowPredicate.constant(table, sql, null, false);
+            CACHE.put(new Key(table, sql), none);
+            return none.withUser(userId);
         }
     }
 
@@ -109,21 +109,21 @@ public final class FilterCompiler {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    private static RowPredicate convertAndCompile(TableDef table, String sql, String userId) {
+    private static RowPredicate convertAndCompile(TableDef table, String sql) {
         RelNode plan = convert(table, sql);
         Filter filter = filterOnScan(plan);
         if (filter == null) {
-            return RowPredicate.constant(table, sql, userId, !containsValues(plan));
+            return RowPredicate.constant(table, sql, null, !containsValues(plan));
         }
         RexBuilder rexBuilder = filter.getCluster().getRexBuilder();
-        RexNode condition = bindCurrentUser(filter.getCondition(), rexBuilder, userId);
-        refuseUnstable(condition);
+        refuseUnstable(filter.getCondition());
+        RexNode condition = currentUserAsParameter(filter.getCondition(), rexBuilder);
         if (condition instanceof RexLiteral literal) {
-            return RowPredicate.constant(table, sql, userId, Boolean.TRUE.equals(literal.getValueAs(Boolean.class)));
+            return RowPredicate.constant(table, sql, null, Boolean.TRUE.equals(literal.getValueAs(Boolean.class)));
         }
         RexExecutable executable = RexExecutorImpl.getExecutable(rexBuilder, List.of(condition),
                 filter.getInput().getRowType());
-        return RowPredicate.compiled(table, sql, userId, executable.getFunction());
+        return RowPredicate.compiled(table, sql, null, executable.getFunction());
     }
 
     /** The converted (not yet optimised) plan of {@code sql} over a schema holding only {@code table}. */
@@ -134,9 +134,10 @@ public final class FilterCompiler {
             root.add(table.namespace(), new AbstractSchema()).add(table.name(), new RowTypeTable(table));
             CalciteConnections.addFunctions(root);
             // The plan is all we need: stop Calcite right after conversion instead of optimising and implementing.
-            try (Hook.Closeable ignored = Hook.CONVERTED.addThread((RelNode rel) -> {
+            java.util.function.Consumer<RelNode> stop = rel -> {
                 throw new Converted(rel);
-            })) {
+            };
+            try (Hook.Closeable ignored = Hook.CONVERTED.addThread(stop)) {
                 connection.prepareStatement(sql).close();
             } catch (SQLException | RuntimeException e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
@@ -177,26 +178,38 @@ public final class FilterCompiler {
         return false;
     }
 
-    /** Replaces {@code KALAM_CURRENT_USER()} by the subscriber's id as a literal. */
-    private static RexNode bindCurrentUser(RexNode condition, RexBuilder rexBuilder, String userId) {
+    private static boolean isCurrentUser(SqlOperator op) {
+        return op.getName().equalsIgnoreCase(KalamFunctions.CURRENT_USER_FUNCTION);
+    }
+
+    /**
+     * Replaces {@code KALAM_CURRENT_USER()} by parameter 0, which each test reads from its context: one compiled
+     * predicate serves every subscriber (and every user partition of a route).
+     */
+    private static RexNode currentUserAsParameter(RexNode condition, RexBuilder rexBuilder) {
         return condition.accept(new RexShuttle() {
             @Override
             public RexNode visitCall(RexCall call) {
-                if (call.getOperator().getName().equalsIgnoreCase(KalamFunctions.CURRENT_USER_FUNCTION)) {
-                    return userId == null ? rexBuilder.makeNullLiteral(call.getType())
-                            : rexBuilder.makeLiteral(userId, call.getType(), true);
+                if (isCurrentUser(call.getOperator())) {
+                    return rexBuilder.makeDynamicParam(call.getType(), 0);
                 }
                 return super.visitCall(call);
             }
         });
     }
 
-    /** Refuses what could give two answers for the same row: non-deterministic or dynamic functions, parameters. */
+    /**
+     * Refuses what could give two answers for the same row: non-deterministic or dynamic functions, parameters.
+     * {@code CURRENT_USER()} is allowed: it is fixed per subscriber.
+     */
     private static void refuseUnstable(RexNode condition) {
         condition.accept(new RexVisitorImpl<Void>(true) {
             @Override
             public Void visitCall(RexCall call) {
                 SqlOperator op = call.getOperator();
+                if (isCurrentUser(op)) {
+                    return null;
+                }
                 if (!op.isDeterministic() || op.isDynamicFunction() || isNonDeterministicUdf(op)) {
                     throw KalamException.invalidSql("a row filter cannot use " + op.getName() + "(): it is tested "
                             + "on each change and must give the same answer for the same row [function="

@@ -50,6 +50,11 @@ public final class RowPredicate {
         return new RowPredicate(table, null, null, null, true);
     }
 
+    /** This predicate with {@code CURRENT_USER()} bound to {@code user} (the compiled code is shared). */
+    RowPredicate withUser(String user) {
+        return java.util.Objects.equals(user, userId) ? this : new RowPredicate(table, sql, user, function, constant);
+    }
+
     /** A predicate compiled from {@code sql} whose answer never depends on the row. */
     static RowPredicate constant(TableDef table, String sql, String userId, boolean value) {
         return new RowPredicate(table, sql, userId, null, value);
@@ -57,6 +62,11 @@ public final class RowPredicate {
 
     static RowPredicate compiled(TableDef table, String sql, String userId, Function1<DataContext, Object[]> fn) {
         return new RowPredicate(table, sql, userId, requireNonNull(fn, "fn is null"), false);
+    }
+
+    /** Whether both run the same compiled code (one compilation per table version and text). */
+    boolean sharesCodeWith(RowPredicate other) {
+        return function == other.function && constant == other.constant && table.equals(other.table);
     }
 
     /** The table version this predicate's column positions belong to. */
@@ -96,7 +106,7 @@ public final class RowPredicate {
             return constant;
         }
         try {
-            return Boolean.TRUE.equals(function.apply(new RowContext(internalRow))[0]);
+            return Boolean.TRUE.equals(function.apply(new RowContext(internalRow, userId))[0]);
         } catch (RuntimeException e) {
             if (!failureLogged) {
                 failureLogged = true;
@@ -112,8 +122,12 @@ public final class RowPredicate {
         return "RowPredicate[" + table.qualifiedName() + ", " + (sql == null ? "all" : sql) + "]";
     }
 
-    /** What the generated code reads: the row as {@code inputRecord}, and the connection's time zone, locale and time frames. */
-    private record RowContext(Object[] row) implements DataContext {
+    /**
+     * What the generated code reads: the row as {@code inputRecord}, {@code CURRENT_USER()} as parameter
+     * {@code ?0} ({@link FilterCompiler#CURRENT_USER_PARAMETER}), and the connection's time zone, locale and time
+     * frames.
+     */
+    private record RowContext(Object[] row, String userId) implements DataContext {
         @Override
         public SchemaPlus getRootSchema() {
             return null;
@@ -133,6 +147,9 @@ public final class RowPredicate {
         public Object get(String name) {
             if ("inputRecord".equals(name)) {
                 return row;
+            }
+            if (FilterCompiler.CURRENT_USER_PARAMETER.equals(name)) {
+                return userId;
             }
             if (Variable.TIME_ZONE.camelName.equals(name)) {
                 return UTC;

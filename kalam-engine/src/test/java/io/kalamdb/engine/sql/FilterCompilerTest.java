@@ -57,12 +57,14 @@ class FilterCompilerTest {
         assertFalse(alice.test(row(2, "bob", "1", "x")));
         assertTrue(bob.test(row(2, "bob", "1", "x")));
         assertFalse(bob.test(row(1, "alice", "1", "x")));
-        assertSame(alice, where("owner = CURRENT_USER()", "alice"), "cached per subscriber");
+        assertTrue(alice.sharesCodeWith(where("owner = CURRENT_USER()", "carol")), "compiled once for everyone");
+        assertFalse(where("owner = CURRENT_USER()", null).test(row(1, "alice", "1", "x")), "no user: NULL");
     }
 
     @Test
-    void aFilterWithoutCurrentUserIsSharedByEverySubscriber() {
-        assertSame(where("d > 1", "alice"), where("d > 1", "bob"));
+    void aFilterIsCompiledOncePerTableVersionAndText() {
+        assertTrue(where("d > 1", "alice").sharesCodeWith(where("d > 1", "bob")));
+        assertFalse(where("d > 1", "alice").sharesCodeWith(where("d > 2", "alice")));
     }
 
     @Test
