@@ -82,6 +82,9 @@ public final class KalamEngine implements AutoCloseable {
         }
         users.ensureRoot(config.rootPassword());
         this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs());
+        Thread warm = new Thread(applier.publisher()::warmFilters, "kalam-route-filter-warmup");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     private void topicsAppended(java.util.Set<Long> ids) {

@@ -18,6 +18,8 @@ import io.kalamdb.engine.hot.RowCodec;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
 import io.kalamdb.engine.sql.CalciteSql;
+import io.kalamdb.engine.sql.FilterCompiler;
+import io.kalamdb.engine.sql.RowPredicate;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.Applier;
 import io.kalamdb.engine.write.ChangeEvent;
@@ -174,11 +176,12 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
 
     // ---------- SQL ----------
 
-    private record Parsed(TableDef table, List<String> projection, List<ColumnInfo> schema, RowFilter filter) {
+    private record Parsed(TableDef table, List<String> projection, List<ColumnInfo> schema, RowPredicate filter) {
     }
 
     private Parsed parse(String sql, Session session) {
-        SqlNode node = CalciteSql.parse(CalciteSql.prepare(sql, List.of()).sql());
+        String prepared = CalciteSql.prepare(sql, List.of()).sql();
+        SqlNode node = CalciteSql.parse(prepared);
         if (!(node instanceof SqlSelect s)) {
             String what = node.getKind() == SqlKind.ORDER_BY ? "ORDER BY, LIMIT and OFFSET" : node.getKind().name();
             throw KalamException.invalidSql("Subscription query does not support " + what
@@ -240,7 +243,9 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             }
         }
         addColumn(t, TableDef.SEQ, projection, schema);
-        RowFilter filter = RowFilter.compile(s.getWhere(), t, session.userId());
+        // Compiled by Calcite from the whole text, so the filter is exactly the WHERE of the same SELECT.
+        RowPredicate filter = s.getWhere() == null ? RowPredicate.all(t)
+                : FilterCompiler.compile(t, prepared, session.userId());
         return new Parsed(t, projection, schema, filter);
     }
 
@@ -279,16 +284,16 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         return page(sub, 0, o.effectiveBatchSize());
     }
 
-    private boolean visible(Subscription sub, StoredRow row, boolean includeDeleted) {
+    private boolean visible(Subscription sub, TableDef current, StoredRow row, boolean includeDeleted) {
         if (row.deleted() && !includeDeleted) {
             return false;
         }
-        TableDef t = sub.table();
+        TableDef t = current;
         if (t.type() == TableType.STREAM && t.ttlSeconds() != null
                 && SnowflakeGenerator.timestampMs(row.seq()) < System.currentTimeMillis() - t.ttlSeconds() * 1000) {
             return false;
         }
-        return sub.filter().test(row);
+        return sub.filter().test(current, row);
     }
 
     /** Rows with {@code _seq > after}, ascending, one page. Resumes include soft-deleted rows (the client
@@ -311,7 +316,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
                     continue;
                 }
                 StoredRow row = RowCodec.decode(t, value);
-                if (!visible(sub, row, includeDeleted)) {
+                if (!visible(sub, t, row, includeDeleted)) {
                     continue;
                 }
                 if (rows.size() == size) {
@@ -338,7 +343,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
                     continue;
                 }
                 StoredRow row = RowCodec.decode(t, value);
-                if (!visible(sub, row, false)) {
+                if (!visible(sub, t, row, false)) {
                     continue;
                 }
                 if (rows.isEmpty()) {
@@ -448,21 +453,22 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         TableDef t = e.table();
         switch (e.type()) {
             case INSERT -> {
-                if (!sub.filter().test(e.newRow())) {
+                if (!sub.filter().test(t, e.newRow())) {
                     return null;
                 }
                 return new LiveChange(ChangeEvent.Type.INSERT, List.of(sub.project(t, e.newRow())), null, e.seq());
             }
             case DELETE -> {
                 StoredRow old = e.newRow() != null ? e.newRow() : e.oldRow();
-                if (!sub.filter().test(e.oldRow())) {
+                if (!sub.filter().test(t, e.oldRow())) {
                     return null;
                 }
                 return new LiveChange(ChangeEvent.Type.DELETE, null, List.of(sub.project(t, old)), e.seq());
             }
             default -> {
-                boolean was = sub.filter().test(e.oldRow());
-                boolean is = sub.filter().test(e.newRow());
+                RowPredicate filter = sub.filter().forTable(t);
+                boolean was = filter.test(e.oldRow());
+                boolean is = filter.test(e.newRow());
                 if (!was && !is) {
                     return null;
                 }

@@ -6,6 +6,7 @@ import io.kalamdb.engine.ColumnInfo;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.StoredRow;
+import io.kalamdb.engine.sql.RowPredicate;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -33,7 +34,7 @@ public final class Subscription {
     private final SubscribeOptions options;
     private final List<String> projection;
     private final List<ColumnInfo> schema;
-    private final RowFilter filter;
+    private final RowPredicate filter;
     private final LiveSink sink;
     private final long createdAtMicros = System.currentTimeMillis() * 1000L;
 
@@ -47,7 +48,7 @@ public final class Subscription {
     volatile long lastUpdateMicros = createdAtMicros;
 
     Subscription(String id, String connectionId, String userId, TableDef table, String partition, String sql,
-                 SubscribeOptions options, List<String> projection, List<ColumnInfo> schema, RowFilter filter,
+                 SubscribeOptions options, List<String> projection, List<ColumnInfo> schema, RowPredicate filter,
                  LiveSink sink) {
         this.id = requireNonNull(id, "id is null");
         this.connectionId = requireNonNull(connectionId, "connectionId is null");
@@ -120,7 +121,7 @@ public final class Subscription {
         return sink;
     }
 
-    RowFilter filter() {
+    RowPredicate filter() {
         return filter;
     }
 

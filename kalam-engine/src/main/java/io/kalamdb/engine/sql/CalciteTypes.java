@@ -1,8 +1,12 @@
 package io.kalamdb.engine.sql;
 
+import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
+import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.hot.StoredRow;
 
 import java.sql.Types;
+import java.util.List;
 
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.rel.type.RelDataType;
@@ -47,6 +51,22 @@ public final class CalciteTypes {
             case BYTES -> new ByteString((byte[]) v);
             default -> v;
         };
+    }
+
+    /**
+     * A stored row as a row of {@link KalamTable#rowType}: the user columns in internal representation, then
+     * {@code _seq} and {@code _deleted}. A value missing from a shorter stored row is null.
+     */
+    public static Object[] internalRow(TableDef table, StoredRow row) {
+        List<ColumnDef> columns = table.columns();
+        Object[] values = row.values();
+        Object[] out = new Object[columns.size() + 2];
+        for (int i = 0; i < columns.size() && i < values.length; i++) {
+            out[i] = toInternal(columns.get(i).type(), values[i]);
+        }
+        out[columns.size()] = row.seq();
+        out[columns.size() + 1] = row.deleted();
+        return out;
     }
 
     /** The KalamDB type of a result column known only by its JDBC type. */

@@ -12,6 +12,9 @@ import org.apache.calcite.linq4j.function.NonDeterministic;
  */
 @NonDeterministic
 public final class KalamFunctions {
+    /** The SQL name {@code CURRENT_USER()} is rewritten to (see {@link CalciteSql#prepare}). */
+    public static final String CURRENT_USER_FUNCTION = "KALAM_CURRENT_USER";
+
     private KalamFunctions() {
     }
 

@@ -43,6 +43,11 @@ public final class KalamTable extends AbstractTable implements ScannableTable {
 
     @Override
     public RelDataType getRowType(RelDataTypeFactory f) {
+        return rowType(f, def);
+    }
+
+    /** The row type of {@code def}: its user columns, then {@code _seq} and {@code _deleted}. */
+    public static RelDataType rowType(RelDataTypeFactory f, TableDef def) {
         RelDataTypeFactory.Builder b = f.builder();
         for (ColumnDef c : def.columns()) {
             b.add(c.name(), CalciteTypes.relType(f, c.type(), !c.primaryKey()));

@@ -37,7 +37,6 @@ import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
-import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.parser.SqlParseException;
 
 /**
@@ -310,15 +309,7 @@ public final class QueryRunner {
         Conn(long version) {
             this.version = version;
             try {
-                Properties info = new Properties();
-                info.setProperty("caseSensitive", "false");
-                info.setProperty("quoting", "DOUBLE_QUOTE");
-                info.setProperty("quotedCasing", "UNCHANGED");
-                info.setProperty("unquotedCasing", "UNCHANGED");
-                info.setProperty("conformance", "BABEL");
-                info.setProperty("parserFactory",
-                        "org.apache.calcite.sql.parser.babel.SqlBabelParserImpl#FACTORY");
-                info.setProperty("timeZone", "UTC");
+                Properties info = CalciteConnections.properties();
                 this.connection = DriverManager.getConnection("jdbc:calcite:", info);
                 this.calcite = connection.unwrap(CalciteConnection.class);
                 SchemaPlus root = calcite.getRootSchema();
@@ -330,11 +321,7 @@ public final class QueryRunner {
                     root.add(ns.name(), new FixedSchema(tables));
                 }
                 root.add(SystemTables.NAMESPACE, new FixedSchema(new HashMap<>(systemTables.all())));
-                root.add("NOW", ScalarFunctionImpl.create(KalamFunctions.class, "now"));
-                root.add("SNOWFLAKE_ID", ScalarFunctionImpl.create(KalamFunctions.class, "snowflakeId"));
-                root.add("UUID_V7", ScalarFunctionImpl.create(KalamFunctions.class, "uuidV7"));
-                root.add("ULID", ScalarFunctionImpl.create(KalamFunctions.class, "ulid"));
-                root.add("KALAM_CURRENT_USER", ScalarFunctionImpl.create(KalamFunctions.class, "kalamCurrentUser"));
+                CalciteConnections.addFunctions(root);
             } catch (SQLException e) {
                 throw KalamException.internal("cannot open the SQL planner: " + e.getMessage(), e);
             }

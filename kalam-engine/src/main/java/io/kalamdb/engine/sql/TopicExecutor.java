@@ -110,8 +110,8 @@ public final class TopicExecutor {
                     }
                 }
                 if (add.where() != null) {
-                    io.kalamdb.engine.live.RowFilter.compile(CalciteSql.parseExpression(
-                            CalciteSql.prepare(add.where(), List.of()).sql()), table, "validation");
+                    // Refuses what a route cannot evaluate now, with Calcite's own error.
+                    FilterCompiler.compile(table, FilterCompiler.routeQuery(table, add.where()), "validation");
                 }
                 routes.add(new TopicDef.Route(table.id(), table.qualifiedName(), add.op(), add.where(), add.payload()));
                 append(new Command.PutTopic(t.withRoutes(routes, now()), false));

@@ -9,8 +9,8 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
-import io.kalamdb.engine.live.RowFilter;
-import io.kalamdb.engine.sql.CalciteSql;
+import io.kalamdb.engine.sql.FilterCompiler;
+import io.kalamdb.engine.sql.RowPredicate;
 import io.kalamdb.engine.util.Json;
 import io.kalamdb.engine.util.RowJson;
 import io.kalamdb.engine.util.SnowflakeGenerator;
@@ -37,7 +37,7 @@ public final class TopicPublisher {
     private final HotStore store;
     private final Map<String, Long> next = new ConcurrentHashMap<>();
     private final Map<String, Long> pending = new HashMap<>();
-    private final Map<String, RowFilter> filters = new ConcurrentHashMap<>();
+    private final Map<String, RowPredicate> filters = new ConcurrentHashMap<>();
 
     public TopicPublisher(Catalog catalog, HotStore store) {
         this.catalog = catalog;
@@ -134,13 +134,27 @@ public final class TopicPublisher {
         return op.name().equals(type.name());
     }
 
-    private RowFilter filter(Catalog.TopicRoute tr, ChangeEvent e) {
+    /**
+     * Compiles the filters of every stored route into the shared cache, so that the applier thread does not pay
+     * Calcite's first compilation (seconds on a cold JVM) on the first routed change after a start.
+     */
+    public void warmFilters() {
+        for (TopicDef topic : catalog.topics()) {
+            for (TopicDef.Route route : topic.routes()) {
+                TableDef table = catalog.table(route.tableId());
+                if (route.where() != null && table != null) {
+                    FilterCompiler.compileOrNone(table, FilterCompiler.routeQuery(table, route.where()), null);
+                }
+            }
+        }
+    }
+
+    private RowPredicate filter(Catalog.TopicRoute tr, ChangeEvent e) {
         String k = tr.topic().id() + "/" + tr.route().tableId() + "/" + tr.route().op() + "/" + e.partition() + "/"
                 + e.table().schemaVersion();
-        return filters.computeIfAbsent(k, x -> {
-            var node = CalciteSql.parseExpression(CalciteSql.prepare(tr.route().where(), List.of()).sql());
-            return RowFilter.compile(node, e.table(), e.partition());
-        });
+        // Compiled by Calcite like a subscription's WHERE (cached there too); the route was checked when added.
+        return filters.computeIfAbsent(k, x -> FilterCompiler.compileOrNone(e.table(),
+                FilterCompiler.routeQuery(e.table(), tr.route().where()), e.partition()));
     }
 
     private static byte[] payload(TableDef t, TopicDef.PayloadMode mode, ChangeEvent e, StoredRow row) {

@@ -233,4 +233,56 @@ class TopicTest {
         KalamException e = assertThrows(KalamException.class, () -> fx.sql(s, sql), sql);
         assertEquals(code, e.code(), sql + " -> " + e.getMessage());
     }
+
+    /** The {@code content} of every message of a topic, from its FULL payloads. */
+    private Set<String> routedContents(String topic) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (Object[] m : fx.one(ROOT, "CONSUME FROM " + topic + " FROM EARLIEST LIMIT 100").rows()) {
+            String json = payload(m);
+            int at = json.indexOf("\"content\":\"") + "\"content\":\"".length();
+            out.add(json.substring(at, json.indexOf('"', at)));
+        }
+        return out;
+    }
+
+    private Set<String> selectedContents(Session s, String where) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (Object[] r : fx.one(s, "SELECT content FROM chat.messages WHERE " + where).rows()) {
+            out.add((String) r[0]);
+        }
+        return out;
+    }
+
+    @Test
+    void routeFiltersAreTheWhereOfTheSameSelect() {
+        Session bob = new Session("bob", Role.USER);
+        String onInsert = "content ILIKE 'hi%' AND thread_id LIKE 't!_%' ESCAPE '!'";
+        String onUpdate = "CHAR_LENGTH(content) BETWEEN 2 AND 3 AND UPPER(role) = 'USER'";
+        String mine = "thread_id = CURRENT_USER()";
+        fx.sql(ROOT, "CREATE TOPIC chat.greetings PARTITIONS 1; CREATE TOPIC chat.short PARTITIONS 1; "
+                + "CREATE TOPIC chat.own PARTITIONS 1");
+        fx.sql(ROOT, "ALTER TOPIC chat.greetings ADD SOURCE chat.messages ON INSERT WHERE " + onInsert);
+        fx.sql(ROOT, "ALTER TOPIC chat.short ADD SOURCE chat.messages ON UPDATE WHERE " + onUpdate);
+        fx.sql(ROOT, "ALTER TOPIC chat.own ADD SOURCE chat.messages ON INSERT WHERE " + mine);
+        fx.sql(ALICE, "INSERT INTO chat.messages (id, thread_id, role, content) VALUES (1, 't_1', 'user', 'Hi there'), "
+                + "(2, 'tx1', 'user', 'hi'), (3, 't_2', 'User', 'HI'), (4, 't_3', 'user', 'bye'), "
+                + "(5, 'alice', 'agent', 'mine'), (6, NULL, NULL, NULL)");
+        fx.sql(bob, "INSERT INTO chat.messages (id, thread_id, role, content) VALUES (7, 'alice', 'user', 'not hers'), "
+                + "(8, 't_9', 'user', 'hiya')");
+        Set<String> greetings = selectedContents(ALICE, onInsert);
+        greetings.addAll(selectedContents(bob, onInsert));
+        assertEquals(Set.of("HI", "Hi there", "hiya"), greetings, "the SELECT itself");
+        assertEquals(greetings, routedContents("chat.greetings"));
+        assertEquals(Set.of("mine"), routedContents("chat.own"), "CURRENT_USER() is the row's user");
+        fx.sql(ALICE, "UPDATE chat.messages SET content = 'abc' WHERE id = 4");
+        fx.sql(ALICE, "UPDATE chat.messages SET content = 'abcd' WHERE id = 1");
+        fx.sql(ALICE, "UPDATE chat.messages SET content = 'no' WHERE id = 5");
+        fx.sql(ALICE, "UPDATE chat.messages SET content = 'ok' WHERE id = 3");
+        assertEquals(selectedContents(ALICE, "(" + onUpdate + ") AND id IN (1, 3, 4, 5)"),
+                routedContents("chat.short"), "the updated rows that the SELECT matches");
+        assertEquals(Set.of("abc", "ok"), routedContents("chat.short"));
+        KalamException e = assertThrows(KalamException.class, () -> fx.sql(ROOT,
+                "ALTER TOPIC chat.own ADD SOURCE chat.messages ON DELETE WHERE content IS NOT NULL AND NOW() IS NOT NULL"));
+        assertEquals(KalamErrorCode.INVALID_SQL, e.code(), e.getMessage());
+    }
 }
