@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.apache.calcite.sql.SqlDynamicParam;
-import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -214,7 +213,7 @@ public final class DmlPlanner {
         ExpressionEvaluator.Value[] simple = new ExpressionEvaluator.Value[targets.length];
         List<SqlNode> complex = new ArrayList<>();
         for (int i = 0; i < targets.length; i++) {
-            String name = ((SqlIdentifier) targetList.get(i)).getSimple();
+            String name = CalciteSql.columnName(targetList.get(i));
             if (TableDef.isSystemColumn(name)) {
                 throw KalamException.execution("cannot update system column [column=" + name + "]");
             }

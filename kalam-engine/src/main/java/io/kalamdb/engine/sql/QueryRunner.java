@@ -8,6 +8,7 @@ import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.NamespaceDef;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.error.ErrorText;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotStore;
@@ -222,8 +223,25 @@ public final class QueryRunner {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, firstLine(message), e);
+        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, publicMessage(root), e);
+    }
+
+    /** What a client is told of an execution failure: the message when it is fit to show, else what went wrong. */
+    private static String publicMessage(Throwable root) {
+        String message = root.getMessage() == null ? null : firstLine(root.getMessage());
+        if (root instanceof ClassCastException) {
+            return "a value has the wrong type for this operation (check the types of the parameters and columns)";
+        }
+        if (root instanceof NumberFormatException) {
+            return "invalid number in the statement or its parameters";
+        }
+        if (root instanceof ArithmeticException && !ErrorText.looksInternal(message)) {
+            return "arithmetic error: " + message;
+        }
+        if (root instanceof StackOverflowError) {
+            return "statement too deeply nested";
+        }
+        return ErrorText.looksInternal(message) ? "the statement could not be executed" : message;
     }
 
     private static String firstLine(String message) {

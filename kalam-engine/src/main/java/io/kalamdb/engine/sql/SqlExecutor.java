@@ -235,7 +235,8 @@ public final class SqlExecutor {
             } catch (KalamException e) {
                 throw prefixed(e, i, batch);
             } catch (RuntimeException e) {
-                throw prefixed(KalamException.internal("statement failed: " + e, e), i, batch);
+                // not the client's doing: the edge logs the cause and tells the client only a reference
+                throw prefixed(KalamException.internal("statement failed", e), i, batch);
             }
         }
         if (tx != null) {

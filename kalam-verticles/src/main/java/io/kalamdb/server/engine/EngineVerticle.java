@@ -56,7 +56,8 @@ public final class EngineVerticle extends VerticleBase {
             java.util.concurrent.CompletableFuture<List<io.kalamdb.engine.StatementResult>> results;
             try {
                 results = engine.executeAsync(sessions.session(r.principal()), r.sql(), r.params(), r.namespace());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError | AssertionError e) {
+                // an assertion inside a library (tests run with -ea) or a deep recursion must still be answered
                 results = java.util.concurrent.CompletableFuture.failedFuture(e);
             }
             // A single write completes on the write log's thread once durable: reply from there, so this
@@ -107,7 +108,7 @@ public final class EngineVerticle extends VerticleBase {
             return new EngineFailure(k);
         }
         LOG.error("engine call failed [address={}]", Addresses.SQL_EXECUTE, cause);
-        return new EngineFailure(KalamException.internal("internal error: " + cause.getMessage(), cause));
+        return new EngineFailure(KalamException.internal("engine call failed", cause));
     }
 
     private <T> void consume(String address, Function<T, Object> work) {
@@ -119,7 +120,7 @@ public final class EngineVerticle extends VerticleBase {
                 reply = new EngineFailure(e);
             } catch (RuntimeException | Error e) {
                 LOG.error("engine call failed [address={}]", address, e);
-                reply = new EngineFailure(KalamException.internal("internal error: " + e.getMessage(), e));
+                reply = new EngineFailure(KalamException.internal("engine call failed", e));
             }
             message.reply(reply);
         }));

@@ -76,8 +76,10 @@ sealed interface ClientMessage {
         JsonObject json;
         try {
             json = new JsonObject(text);
-        } catch (DecodeException | ClassCastException e) {
+        } catch (DecodeException e) {
             throw new Malformed(firstLine(e.getMessage()));
+        } catch (ClassCastException e) {
+            throw new Malformed("expected a JSON object");
         }
         if (!(json.getValue("type") instanceof String type)) {
             throw new Malformed("missing field `type`");

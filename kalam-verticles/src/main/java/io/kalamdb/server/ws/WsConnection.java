@@ -11,6 +11,7 @@ import io.kalamdb.server.bus.EngineClient;
 import io.kalamdb.server.bus.LiveNextBatchRequest;
 import io.kalamdb.server.bus.LiveSubscribeRequest;
 import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -338,7 +339,7 @@ final class WsConnection {
                     if (!sub.isEnded() && state != State.CLOSED) {
                         sub.end();
                         KalamException error = EngineClient.unwrap(ar.cause());
-                        sendError(id, ErrorMapper.wsCode(error.code()), error.getMessage());
+                        sendError(id, ErrorMapper.wsCode(error.code()), ClientMessages.of(error));
                     }
                 });
     }
@@ -355,7 +356,7 @@ final class WsConnection {
         }
         engine.nextBatch(new LiveNextBatchRequest(sub.handle(), request.lastSeqId())).onFailure(failure -> {
             if (!sub.isEnded() && state != State.CLOSED) {
-                sendError(id, "BATCH_FETCH_FAILED", EngineClient.unwrap(failure).getMessage());
+                sendError(id, "BATCH_FETCH_FAILED", ClientMessages.of(EngineClient.unwrap(failure)));
             }
         });
     }
