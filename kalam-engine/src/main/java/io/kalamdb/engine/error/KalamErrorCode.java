@@ -29,7 +29,11 @@ public enum KalamErrorCode {
     NOT_FOUND(30, Category.USER_ERROR),
     SHUTTING_DOWN(31, Category.INSUFFICIENT_RESOURCES),
     SUBSCRIPTION_LIMIT_EXCEEDED(32, Category.INSUFFICIENT_RESOURCES),
-    UNSUPPORTED(33, Category.USER_ERROR);
+    UNSUPPORTED(33, Category.USER_ERROR),
+    /** A statement ran past its time limit ({@code execution.statement_timeout_ms}). */
+    STATEMENT_TIMEOUT(34, Category.INSUFFICIENT_RESOURCES),
+    /** A statement was stopped before it finished (its client went away). */
+    STATEMENT_CANCELLED(35, Category.USER_ERROR);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

@@ -265,6 +265,7 @@ final class DirectQuery {
         Space space = indexPrefix != null ? Space.INDEX : bySeq ? Space.SEQ_INDEX : Space.ROWS;
         try (HotStore.Cursor c = store.scan(space, indexPrefix != null ? indexPrefix : prefix, descending)) {
             while (c.next()) {
+                io.kalamdb.engine.StatementControl.checkCurrent();
                 byte[] value;
                 if (indexPrefix != null) {
                     byte[] key = c.key();

@@ -236,6 +236,7 @@ public final class DmlPlanner {
         List<RowOp> ops = new ArrayList<>();
         Set<ByteKey> newKeys = new HashSet<>();
         for (Object[] match : matches) {
+            io.kalamdb.engine.StatementControl.checkCurrent();
             byte[] pk = KeyCodec.encodePk(columns.get(pkIndex).type(), toStored(columns.get(pkIndex), match[0]));
             byte[] stored = store.get(Space.ROWS, KeyCodec.rowKey(prefix, pk));
             if (stored == null || RowCodec.isDeleted(stored)) {

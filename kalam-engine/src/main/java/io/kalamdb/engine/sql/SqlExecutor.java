@@ -75,6 +75,17 @@ public final class SqlExecutor {
      */
     public CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql, List<Object> params,
                                                                  String namespace) {
+        try {
+            return start(session, sql, params, namespace);
+        } catch (ExceptionInInitializerError | StackOverflowError e) {
+            // Calcite's generated code folds constants in static initialisers (SELECT 1/0 fails there), and a deep
+            // expression can exhaust the stack: both are the statement's fault, reported like any execution error
+            throw QueryRunner.translate(e, sql);
+        }
+    }
+
+    private CompletableFuture<List<StatementResult>> start(Session session, String sql, List<Object> params,
+                                                           String namespace) {
         if (sql == null || sql.isBlank()) {
             throw new KalamException(KalamErrorCode.EMPTY_SQL, "No SQL statements found");
         }

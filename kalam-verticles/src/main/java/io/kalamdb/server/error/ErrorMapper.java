@@ -23,6 +23,8 @@ public final class ErrorMapper {
             case RATE_LIMIT_EXCEEDED, SUBSCRIPTION_LIMIT_EXCEEDED -> 429;
             case INTERNAL_ERROR, AUTHENTICATION_ERROR -> 500;
             case SHUTTING_DOWN -> 503;
+            case STATEMENT_TIMEOUT -> 408;
+            case STATEMENT_CANCELLED -> 400;
         };
     }
 
@@ -34,7 +36,7 @@ public final class ErrorMapper {
                  BATCH_PARSE_ERROR, TABLE_NOT_FOUND, WEAK_PASSWORD, INVALID_USER, MISSING_AUTHORIZATION,
                  INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, PERMISSION_DENIED, NOT_FOUND, ALREADY_CONFIGURED,
                  USER_EXISTS, RATE_LIMIT_EXCEEDED, INTERNAL_ERROR, AUTHENTICATION_ERROR, SHUTTING_DOWN,
-                 SUBSCRIPTION_LIMIT_EXCEEDED, UNSUPPORTED ->
+                 SUBSCRIPTION_LIMIT_EXCEEDED, UNSUPPORTED, STATEMENT_TIMEOUT, STATEMENT_CANCELLED ->
                     httpStatus(code);
         };
     }
@@ -51,7 +53,8 @@ public final class ErrorMapper {
                     code.name();
             case INVALID_SQL, SQL_EXECUTION_ERROR, INVALID_INPUT, INVALID_PARAMETER, PARAMS_WITH_BATCH, EMPTY_SQL,
                  BATCH_PARSE_ERROR, TABLE_NOT_FOUND, WEAK_PASSWORD, INVALID_USER, ALREADY_CONFIGURED, USER_EXISTS,
-                 UNSUPPORTED -> "BAD_REQUEST";
+                 UNSUPPORTED, STATEMENT_CANCELLED -> "BAD_REQUEST";
+            case STATEMENT_TIMEOUT -> "TIMEOUT";
         };
     }
 
@@ -71,7 +74,7 @@ public final class ErrorMapper {
             case SUBSCRIPTION_LIMIT_EXCEEDED -> "SUBSCRIPTION_LIMIT_EXCEEDED";
             case RATE_LIMIT_EXCEEDED -> "RATE_LIMIT_EXCEEDED";
             case WEAK_PASSWORD, INVALID_USER, ALREADY_CONFIGURED, USER_EXISTS, INTERNAL_ERROR, AUTHENTICATION_ERROR,
-                 SHUTTING_DOWN -> "SUBSCRIPTION_FAILED";
+                 SHUTTING_DOWN, STATEMENT_TIMEOUT, STATEMENT_CANCELLED -> "SUBSCRIPTION_FAILED";
         };
     }
 
@@ -92,6 +95,8 @@ public final class ErrorMapper {
             case NOT_FOUND -> "not_found";
             case INTERNAL_ERROR, AUTHENTICATION_ERROR -> "internal_error";
             case SHUTTING_DOWN -> "service_unavailable";
+            case STATEMENT_TIMEOUT -> "timeout";
+            case STATEMENT_CANCELLED -> "bad_request";
         };
     }
 }

@@ -39,6 +39,7 @@ public final class HttpApiVerticle extends VerticleBase {
      */
     static final long SHUTDOWN_GRACE_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
+    private static final String LIMITS_MAP = "kalam.http.user-limits";
 
     private final ServerConfig config;
     private final IntConsumer onListening;
@@ -66,7 +67,8 @@ public final class HttpApiVerticle extends VerticleBase {
         WsSettings ws = WsSettings.of(config);
         liveQueries = new LiveQueryWebSocketHandler(vertx, ws, jwt, engine);
         router.get("/v1/ws").handler(liveQueries);
-        router.post("/v1/api/sql").handler(body).handler(new SqlHandler(engine, new BearerAuthenticator(jwt)));
+        router.post("/v1/api/sql").handler(body).handler(new SqlHandler(engine, new BearerAuthenticator(jwt),
+                userLimits()));
         TopicsHandler topics = new TopicsHandler(vertx, engine, new BearerAuthenticator(jwt));
         router.post("/v1/api/topics/consume").handler(body).handler(topics::consume);
         router.post("/v1/api/topics/ack").handler(body).handler(topics::ack);
@@ -96,6 +98,14 @@ public final class HttpApiVerticle extends VerticleBase {
                     server = listening;
                     onListening.accept(listening.actualPort());
                 });
+    }
+
+    /** The per-user limits, one object shared by every instance of this verticle in this Vert.x. */
+    private UserLimits userLimits() {
+        io.vertx.core.shareddata.LocalMap<String, UserLimits> shared = vertx.sharedData().getLocalMap(LIMITS_MAP);
+        UserLimits mine = new UserLimits(config.maxQueriesPerSec(), config.maxStatementsInFlightPerUser());
+        UserLimits existing = shared.putIfAbsent(LIMITS_MAP, mine);
+        return existing == null ? mine : existing;
     }
 
     /**

@@ -38,7 +38,9 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.NOT_FOUND, 404),
             Map.entry(KalamErrorCode.SHUTTING_DOWN, 503),
             Map.entry(KalamErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, 429),
-            Map.entry(KalamErrorCode.UNSUPPORTED, 400)));
+            Map.entry(KalamErrorCode.UNSUPPORTED, 400),
+            Map.entry(KalamErrorCode.STATEMENT_TIMEOUT, 408),
+            Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),

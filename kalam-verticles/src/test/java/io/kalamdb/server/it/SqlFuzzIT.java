@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.server.Futures;
 import io.kalamdb.server.KalamServer;
+import io.kalamdb.server.ServerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -16,7 +17,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +54,9 @@ class SqlFuzzIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = Futures.await(KalamServer.start(SqlApiIT.config(Files.createTempDirectory("kalam-fuzz"))));
+        Map<String, String> values = new HashMap<>(SqlApiIT.config(Files.createTempDirectory("kalam-fuzz")).values());
+        values.put("rate_limit.max_queries_per_sec", "0"); // the fuzzer is not about the rate limit
+        server = Futures.await(KalamServer.start(ServerConfig.of(values)));
         api = new ApiClient(server.baseUrl());
         String root = api.login("root", SqlApiIT.ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE fz");
