@@ -1,9 +1,12 @@
 package io.kalamdb.server.http;
 
+import static java.util.Objects.requireNonNull;
+
 import io.vertx.core.shareddata.Shareable;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
 
 /**
  * Per-user admission of SQL requests, shared by every HTTP verticle instance: a token bucket of
@@ -18,6 +21,7 @@ final class UserLimits implements Shareable {
 
     private final int queriesPerSecond;
     private final int maxInFlight;
+    private final LongSupplier nanoClock;
     private final ConcurrentMap<String, UserState> users = new ConcurrentHashMap<>();
 
     /**
@@ -25,6 +29,12 @@ final class UserLimits implements Shareable {
      * @param maxInFlight      statements one user may have running at once; 0 = no bound
      */
     UserLimits(int queriesPerSecond, int maxInFlight) {
+        this(queriesPerSecond, maxInFlight, System::nanoTime);
+    }
+
+    /** As above, with the clock the buckets refill by (tests pass a fake one). */
+    UserLimits(int queriesPerSecond, int maxInFlight, LongSupplier nanoClock) {
+        this.nanoClock = requireNonNull(nanoClock, "nanoClock is null");
         if (queriesPerSecond < 0 || maxInFlight < 0) {
             throw new IllegalArgumentException("limits must not be negative [queriesPerSecond=" + queriesPerSecond
                     + ", maxInFlight=" + maxInFlight + "]");
@@ -38,14 +48,14 @@ final class UserLimits implements Shareable {
         if (queriesPerSecond == 0 && maxInFlight == 0) {
             return null;
         }
-        UserState state = users.computeIfAbsent(userId, id -> new UserState(queriesPerSecond));
+        UserState state = users.computeIfAbsent(userId, id -> new UserState(queriesPerSecond, nanoClock.getAsLong()));
         synchronized (state) {
             if (maxInFlight > 0 && state.inFlight >= maxInFlight) {
                 return new Refusal("Too many statements running at once for this user [max=" + maxInFlight
                         + "]. Please wait for a result before sending more.", 1);
             }
             if (queriesPerSecond > 0) {
-                long waitNanos = state.take(queriesPerSecond, System.nanoTime());
+                long waitNanos = state.take(queriesPerSecond, nanoClock.getAsLong());
                 if (waitNanos > 0) {
                     return new Refusal("Too many queries per second. Please slow down.",
                             Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L));
@@ -72,11 +82,12 @@ final class UserLimits implements Shareable {
     /** One user's bucket and running statements; guarded by its own monitor. */
     private static final class UserState {
         private double tokens;
-        private long refilledAtNanos = System.nanoTime();
+        private long refilledAtNanos;
         private int inFlight;
 
-        UserState(int capacity) {
+        UserState(int capacity, long now) {
             this.tokens = capacity;
+            this.refilledAtNanos = now;
         }
 
         /** Takes a token and returns 0, or returns the nanos until one is available. */
