@@ -89,9 +89,14 @@ public final class HttpApiVerticle extends VerticleBase {
         });
 
         int port = config.port() == 0 ? SHARED_RANDOM_PORT : config.port();
+        // No WebSocket compression extension: frames are gzipped by the protocol itself when the client asks
+        // (WsProtocol), a deflate context per connection would cost memory at every idle subscriber, and with no
+        // extension offered Netty's decoder fails any frame with RSV bits with 1002, as RFC 6455 5.2 requires.
         return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
                         .setMaxWebSocketFrameSize(ws.transportFrameLimit())
-                        .setMaxWebSocketMessageSize(ws.transportFrameLimit()))
+                        .setMaxWebSocketMessageSize(ws.transportFrameLimit())
+                        .setPerMessageWebSocketCompressionSupported(false)
+                        .setPerFrameWebSocketCompressionSupported(false))
                 .requestHandler(router)
                 .listen()
                 .onSuccess(listening -> {
