@@ -88,8 +88,14 @@ public final class EngineVerticle extends VerticleBase {
             Authorizer.requireConsumer(sessions.session(r.principal()));
             return engine.topics().ack(r.topic(), r.group(), r.partition(), r.offset());
         });
-        this.<LiveSubscribeRequest>consume(Addresses.LIVE_SUBSCRIBE, r -> engine.subscribe(
-                sessions.session(r.principal()), r.connectionId(), r.subscriptionId(), r.sql(), r.options(), r.sink()));
+        this.<LiveSubscribeRequest>consume(Addresses.LIVE_SUBSCRIBE, r -> {
+            Session session = sessions.session(r.principal());
+            // the initial rows are a query like any other: the role's statement timeout bounds it
+            StatementControl control = new StatementControl().startTimer(statementTimeoutMs.applyAsLong(
+                    session.role()));
+            return control.run(() -> engine.subscribe(session, r.connectionId(), r.subscriptionId(), r.sql(),
+                    r.options(), r.sink()));
+        });
         this.<LiveNextBatchRequest>consume(Addresses.LIVE_NEXT_BATCH, r -> {
             engine.nextBatch(r.subscription(), r.lastSeqId());
             return null;

@@ -233,8 +233,10 @@ class SqlFuzzIT {
             return List.of("", "{", "[]", "null", "{\"sql\":1}", "{\"sql\":null}", "{\"sql\":\"SELECT 1\","
                     + "\"params\":{}}", "{\"sql\":\"SELECT $1\",\"params\":\"x\"}", "{\"sql\":[\"SELECT 1\"]}",
                     "{\"sql\":\"SELECT 1\",\"namespace_id\":5}", "{\"sql\":\"SELECT 1\",\"namespace_id\":\"no pe\"}",
-                    "{\"sql\":\"SELECT 1\"} trailing", "\u0000", "{\"sql\":\"SELECT 1\",\"params\":[1e99999]}")
-                    .get(r.nextInt(14));
+                    "{\"sql\":\"SELECT 1\"} trailing", "\u0000", "{\"sql\":\"SELECT 1\",\"params\":[1e99999]}",
+                    "{\"sql\":\"SELECT $1\",\"params\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
+                    "{\"sql\":\"SELECT 1\",\"x\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3000) + "}")
+                    .get(r.nextInt(16));
         }
         if (kind == 1) {
             int depth = 1 + r.nextInt(r.nextBoolean() ? 50 : 20_000);
@@ -309,6 +311,66 @@ class SqlFuzzIT {
         assertEquals(200, health.statusCode(), "health after fuzzing: " + health.body());
         ApiClient.Reply after = api.ok(tokens.get(0), "SELECT id, price FROM fz.plans WHERE id = 'basic'");
         assertEquals("basic", after.rows(0).getJsonArray(0).getString(0), after.body());
+    }
+
+    /** Queries a live subscription accepts, mutated like the rest. */
+    static final List<String> SUBSCRIPTIONS = List.of(
+            "SELECT * FROM fz.messages",
+            "SELECT * FROM fz.messages WHERE thread_id = 't1'",
+            "SELECT id, content FROM fz.messages WHERE n > 3 AND role = 'user'",
+            "SELECT * FROM fz.plans WHERE price BETWEEN 5 AND 50",
+            "SELECT * FROM fz.events WHERE kind = 'typing'");
+
+    @Test
+    @Timeout(180)
+    void mutatedSubscriptionsGetAnAckOrAnErrorFrameWithoutJavaText() {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        int count = Math.max(50, Integer.getInteger("fuzz.count", 3000) / 10);
+        System.out.println("SqlFuzzIT (WebSocket) seed=" + seed + " count=" + count);
+        Random r = new Random(seed);
+        int acks = 0;
+        int errors = 0;
+        Map<String, Integer> codes = new java.util.TreeMap<>();
+        try (WsClient ws = WsClient.authenticated(server.baseUrl(), tokens.get(1))) {
+            for (int i = 0; i < count; i++) {
+                String base = SUBSCRIPTIONS.get(r.nextInt(SUBSCRIPTIONS.size()));
+                String sql = r.nextInt(5) == 0 ? base : mutate(base, r);
+                String id = "f" + i;
+                JsonObject options = r.nextInt(3) == 0 ? randomOptions(r) : null;
+                ws.subscribe(id, sql, options);
+                JsonObject frame = ws.nextFrame(f -> id.equals(f.getString("subscription_id"))
+                        || "subscribe".equals(f.getString("subscription_id"))
+                        || "protocol".equals(f.getString("subscription_id")), 30_000).json();
+                String what = "seed=" + seed + " #" + i + " sql=" + shorten(sql) + " options=" + options + " -> "
+                        + shorten(frame.encode());
+                switch (frame.getString("type")) {
+                    case "subscription_ack" -> {
+                        acks++;
+                        ws.send(new JsonObject().put("type", "unsubscribe").put("subscription_id", id));
+                    }
+                    case "error" -> {
+                        errors++;
+                        codes.merge(String.valueOf(frame.getString("code")), 1, Integer::sum);
+                        String message = frame.getString("message");
+                        assertTrue(message != null && frame.getString("code") != null, what);
+                        assertTrue(!JAVA_LEAK.matcher(message).find(), "Java internals in: " + what);
+                    }
+                    default -> throw new AssertionError("neither an ack nor an error: " + what);
+                }
+                assertTrue(!ws.isClosed(), "the server closed the socket after: " + what);
+            }
+        }
+        System.out.printf("SqlFuzzIT (WebSocket): %d subscriptions, %d acks, %d errors %s%n", count, acks, errors,
+                codes);
+        assertTrue(acks > 0 && errors > 0, "the mutations both keep and break queries");
+        api.ok(tokens.get(1), "SELECT COUNT(*) FROM fz.messages");
+    }
+
+    private static JsonObject randomOptions(Random r) {
+        Object odd = List.of(-1, 0, 99999999999L, "abc", 1.5, true, new JsonObject(), new JsonArray().add(1),
+                "99999999999999999999999").get(r.nextInt(9));
+        return new JsonObject().put(List.of("last_rows", "batch_size", "from", "from_seq_id", "nope")
+                .get(r.nextInt(5)), odd);
     }
 
     /** Sends one body; returns what is wrong with the answer, or null. */
