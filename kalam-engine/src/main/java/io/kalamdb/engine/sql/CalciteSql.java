@@ -130,6 +130,10 @@ public final class CalciteSql {
                     throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter " + t.text()
                             + " invalid: parameters are numbered from $1");
                 }
+                if (n == Integer.MAX_VALUE) {
+                    throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter " + t.text()
+                            + " invalid: no request carries that many parameters");
+                }
                 out.append(sql, copied, t.start()).append('?');
                 refs.add(n - 1);
                 copied = t.end();

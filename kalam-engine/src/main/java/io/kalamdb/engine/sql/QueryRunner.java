@@ -209,6 +209,9 @@ public final class QueryRunner {
             if (t instanceof KalamException k) {
                 return k;
             }
+            if (t instanceof SqlParseException p && p.getCause() instanceof StackOverflowError) {
+                return new KalamException(KalamErrorCode.INVALID_SQL, "statement too deeply nested", p);
+            }
             if (t instanceof SqlParseException p) {
                 int line = p.getPos() == null ? 0 : p.getPos().getLineNum();
                 int col = p.getPos() == null ? 0 : p.getPos().getColumnNum();

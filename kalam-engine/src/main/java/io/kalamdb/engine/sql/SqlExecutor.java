@@ -81,7 +81,19 @@ public final class SqlExecutor {
             // Calcite's generated code folds constants in static initialisers (SELECT 1/0 fails there), and a deep
             // expression can exhaust the stack: both are the statement's fault, reported like any execution error
             throw QueryRunner.translate(e, sql);
+        } catch (AssertionError e) {
+            // Calcite's planner answers some malformed trees (EXISTS EXISTS (…)) with an AssertionError
+            if (isCalcite(e)) {
+                throw new KalamException(KalamErrorCode.INVALID_SQL, "statement not supported: the SQL planner "
+                        + "cannot handle this form", e);
+            }
+            throw e;
         }
+    }
+
+    private static boolean isCalcite(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith("org.apache.calcite.");
     }
 
     private CompletableFuture<List<StatementResult>> start(Session session, String sql, List<Object> params,

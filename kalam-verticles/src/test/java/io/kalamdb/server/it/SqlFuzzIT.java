@@ -148,6 +148,27 @@ class SqlFuzzIT {
             "KILL LIVE QUERY 'live-123'",
             "STORAGE FLUSH TABLE fz.messages",
             "SELECT * FROM fz.messages; SELECT COUNT(*) FROM fz.plans",
+            "SELECT id, ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY id) AS rn FROM fz.messages",
+            "SELECT thread_id FROM fz.messages UNION ALL SELECT id FROM fz.plans ORDER BY 1 LIMIT 5",
+            "SELECT CAST(n AS VARCHAR(3)), CAST('12' AS INT), CAST(score AS DECIMAL(5, 2)) FROM fz.messages",
+            "SELECT SUBSTRING(content FROM 2 FOR 3), TRIM(role), CHAR_LENGTH(content), POSITION('l' IN content) "
+                    + "FROM fz.messages",
+            "SELECT created_at + INTERVAL '1' DAY, EXTRACT(YEAR FROM created_at) FROM fz.messages",
+            "SELECT (SELECT MAX(price) FROM fz.plans) AS top, COALESCE(content, 'none') FROM fz.messages",
+            "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(x, y) WHERE x > 1",
+            "SELECT thread_id, COUNT(DISTINCT role) FROM fz.messages GROUP BY ROLLUP(thread_id)",
+            "SELECT * FROM fz.messages WHERE EXISTS (SELECT 1 FROM fz.plans p WHERE p.price = fz.messages.n)",
+            "SELECT n / 0, MOD(n, 0), POWER(score, 1000), SQRT(-1) FROM fz.messages",
+            "SELECT * FROM fz.messages ORDER BY 2 DESC NULLS LAST FETCH FIRST 3 ROWS ONLY",
+            "SELECT meta, price FROM fz.plans WHERE meta IS NOT NULL AND id LIKE 'b%' ESCAPE '!'",
+            "UPDATE fz.messages SET content = UPPER(content) || $1, score = score / 2 WHERE n BETWEEN $2 AND $3",
+            "DELETE FROM fz.plans WHERE id IN (SELECT thread_id FROM fz.messages)",
+            "INSERT INTO fz.plans (id, price) VALUES ($1, $2)",
+            "ALTER TABLE fz.scratch ADD COLUMN IF NOT EXISTS extra2 INT DEFAULT 0",
+            "CREATE TABLE fz.t2 (id UUID PRIMARY KEY DEFAULT UUID_V7(), d DATE, t TIME, b BYTES, f FLOAT) "
+                    + "WITH (TYPE='USER')",
+            "SELECT * FROM system.live_queries",
+            "SHOW TABLES LIKE 'mess%'",
             "INSERT INTO fz.messages (thread_id) VALUES ('b1'); UPDATE fz.messages SET n = 0 WHERE thread_id = 'b1'");
 
     /** Odd tokens spliced into statements. */
