@@ -131,7 +131,7 @@ public final class EngineVerticle extends VerticleBase {
         if (cause instanceof KalamException k) {
             return new EngineFailure(k);
         }
-        LOG.error("engine call failed [address={}]", Addresses.SQL_EXECUTE, cause);
+        // logged with its stack where the client is answered (ClientMessages), under the reference it is given
         return new EngineFailure(KalamException.internal("engine call failed", cause));
     }
 
