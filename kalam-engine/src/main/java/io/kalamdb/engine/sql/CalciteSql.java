@@ -137,6 +137,10 @@ public final class CalciteSql {
                 out.append(sql, copied, t.start()).append('?');
                 refs.add(n - 1);
                 copied = t.end();
+            } else if (t.isSymbol("?")) {
+                // the values of JDBC-style placeholders would come from nowhere: parameters are $1, $2, …
+                throw SqlLexer.error(sql, t.start(), "'?' placeholders are not supported; use $1, $2, … for "
+                        + "parameters");
             } else if (t.isWord("CURRENT_USER")) {
                 out.append(sql, copied, t.start()).append("KALAM_CURRENT_USER()");
                 copied = t.end();

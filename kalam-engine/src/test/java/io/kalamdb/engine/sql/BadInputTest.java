@@ -46,6 +46,14 @@ class BadInputTest {
     }
 
     @Test
+    void jdbcStylePlaceholders() {
+        rejected(KalamErrorCode.INVALID_SQL, "use $1", "SELECT ?");
+        rejected(KalamErrorCode.INVALID_SQL, "use $1", "DELETE FROM app.t WHERE n = ?");
+        rejected(KalamErrorCode.INVALID_SQL, "use $1", "BEGIN; DELETE FROM app.t WHERE n = ?; ROLLBACK");
+        rejected(KalamErrorCode.INVALID_SQL, "use $1", "UPDATE app.t SET body = ? WHERE id = 1");
+    }
+
+    @Test
     void columnListsAndTargetsThatAreNotPlainNames() {
         rejected(KalamErrorCode.INVALID_SQL, "column name", "INSERT INTO app.t (app.n, id) SELECT n, id FROM app.t");
         rejected(KalamErrorCode.INVALID_SQL, "column name", "UPDATE app.t SET t.n = 1 WHERE id = 1");

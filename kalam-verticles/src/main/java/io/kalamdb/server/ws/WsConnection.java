@@ -129,7 +129,8 @@ final class WsConnection {
         LOG.debug("WebSocket failure [connection={}]", connectionId, failure);
         if (failure instanceof CorruptedWebSocketFrameException corrupted && !closing && !socket.isClosed()) {
             WebSocketCloseStatus status = corrupted.closeStatus();
-            close((short) status.code(), "Protocol error: " + status.reasonText());
+            String detail = corrupted.getMessage() == null ? status.reasonText() : corrupted.getMessage();
+            close((short) status.code(), "Protocol error: " + detail);
         }
     }
 

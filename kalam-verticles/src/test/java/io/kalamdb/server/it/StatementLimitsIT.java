@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue #7 through the real server: a heavy query (a three-way cross join of 3,000 rows) stops at the role's
  * statement timeout with 408 STATEMENT_TIMEOUT; one user's heavy queries cannot take every engine worker (the
- * excess gets 429) while another user is served; and a query whose client hangs up is cancelled, giving its worker
- * and its in-flight slot back.
+ * excess gets 429) while another user is served; a query whose client hangs up is cancelled, giving its worker
+ * and its in-flight slot back; and statements without a time limit do not hold up a shutdown.
  */
 class StatementLimitsIT {
     private static final int ROWS = 3000;
@@ -63,19 +63,24 @@ class StatementLimitsIT {
         String root = api.login("root", SqlApiIT.ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE lim");
         api.ok(root, "CREATE TABLE lim.big (id INT PRIMARY KEY, v INT) WITH (TYPE='SHARED', ACCESS_LEVEL='public')");
-        for (int from = 0; from < ROWS; from += 500) {
-            StringBuilder insert = new StringBuilder("INSERT INTO lim.big (id, v) VALUES ");
-            for (int i = from; i < from + 500; i++) {
-                insert.append(i == from ? "" : ", ").append('(').append(i).append(", ").append(i % 7).append(')');
-            }
-            api.ok(root, insert.toString());
-        }
+        fill(api, root);
         api.ok(root, "CREATE USER 'alice' WITH PASSWORD 'AlicePass123!' ROLE user");
         api.ok(root, "CREATE USER 'bob' WITH PASSWORD 'BobPass123!' ROLE user");
         api.ok(root, "CREATE USER 'carol' WITH PASSWORD 'CarolPass123!' ROLE service");
         alice = api.login("alice", "AlicePass123!");
         bob = api.login("bob", "BobPass123!");
         carol = api.login("carol", "CarolPass123!");
+    }
+
+    /** {@value #ROWS} rows into lim.big. */
+    private static void fill(ApiClient client, String token) {
+        for (int from = 0; from < ROWS; from += 500) {
+            StringBuilder insert = new StringBuilder("INSERT INTO lim.big (id, v) VALUES ");
+            for (int i = from; i < from + 500; i++) {
+                insert.append(i == from ? "" : ", ").append('(').append(i).append(", ").append(i % 7).append(')');
+            }
+            client.ok(token, insert.toString());
+        }
     }
 
     @AfterAll
@@ -156,9 +161,43 @@ class StatementLimitsIT {
         assertServerHealthy();
     }
 
+    @Test
+    @Timeout(120)
+    void shutdownIsNotHeldUpByAStatementWithoutTimeout() throws Exception {
+        Map<String, String> values = new HashMap<>(SqlApiIT.config(Files.createTempDirectory("kalam-limits-stop"))
+                .values());
+        values.put("execution.statement_timeout_ms", "0");
+        KalamServer own = Futures.await(KalamServer.start(ServerConfig.of(values)));
+        ApiClient ownApi = new ApiClient(own.baseUrl());
+        String root = ownApi.login("root", SqlApiIT.ROOT_PASSWORD);
+        ownApi.ok(root, "CREATE NAMESPACE lim");
+        ownApi.ok(root, "CREATE TABLE lim.big (id INT PRIMARY KEY, v INT) WITH (TYPE='SHARED')");
+        fill(ownApi, root);
+        // every slot of root's is taken by a heavy statement that, without a timeout, runs for minutes
+        List<Socket> heavy = new ArrayList<>();
+        try {
+            for (int i = 0; i < own.config().maxStatementsInFlightPerUser(); i++) {
+                heavy.add(sendRaw(own.baseUrl(), root, HEAVY));
+            }
+            awaitStatus(own.baseUrl(), root, 429, "root's statements all run");
+            long started = System.nanoTime();
+            own.close();
+            long stopMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(stopMs < 30_000, "close took " + stopMs + " ms with statements running");
+        } finally {
+            for (Socket socket : heavy) {
+                socket.close();
+            }
+        }
+    }
+
     /** Sends a SQL request over a plain socket and leaves it open without reading the answer. */
     private static Socket sendRaw(String token, String sql) throws Exception {
-        URI uri = URI.create(server.baseUrl());
+        return sendRaw(server.baseUrl(), token, sql);
+    }
+
+    private static Socket sendRaw(String baseUrl, String token, String sql) throws Exception {
+        URI uri = URI.create(baseUrl);
         byte[] body = new JsonObject().put("sql", sql).encode().getBytes(StandardCharsets.UTF_8);
         Socket socket = new Socket(uri.getHost(), uri.getPort());
         OutputStream out = socket.getOutputStream();
@@ -172,10 +211,15 @@ class StatementLimitsIT {
 
     /** Sends {@code SELECT 1} as the user until the answer has the status (each try an ordinary request). */
     private static void awaitStatus(String token, int status, String what) throws InterruptedException {
+        awaitStatus(server.baseUrl(), token, status, what);
+    }
+
+    private static void awaitStatus(String baseUrl, String token, int status, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         HttpResponse<String> last = null;
         while (System.nanoTime() < deadline) {
-            last = sql(token, "SELECT 1");
+            last = sqlAsync(baseUrl, token, "SELECT 1").join();
             if (last.statusCode() == status) {
                 return;
             }
@@ -201,7 +245,11 @@ class StatementLimitsIT {
     }
 
     private static CompletableFuture<HttpResponse<String>> sqlAsync(String token, String sql) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/api/sql"))
+        return sqlAsync(server.baseUrl(), token, sql);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> sqlAsync(String baseUrl, String token, String sql) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/api/sql"))
                 .timeout(Duration.ofSeconds(50)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sql", sql).encode())).build(),

@@ -88,6 +88,20 @@ class WebSocketAbuseIT {
 
     @Test
     @Timeout(30)
+    void tooManyMessagesPipelinedBehindAuthenticateCloseTheSocket() throws Exception {
+        try (RawWsClient ws = RawWsClient.connect(server.baseUrl(), "/v1/ws?compress=false", null, 65_536)) {
+            JsonObject[] messages = new JsonObject[101];
+            messages[0] = new JsonObject().put("type", "authenticate").put("method", "jwt").put("token", alice);
+            for (int i = 1; i < messages.length; i++) {
+                messages[i] = new JsonObject().put("type", "ping");
+            }
+            ws.sendTogether(messages);
+            assertEquals(1008, ws.awaitClose(10_000), "100 messages held while authenticating exceed the bound");
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void framesWithReservedBitsAndNoExtensionFailTheConnectionWith1002() throws Exception {
         for (int rsv : new int[] {0x40, 0x20, 0x10}) {
             try (RawWsClient ws = RawWsClient.connect(server.baseUrl(), "/v1/ws?compress=false", alice, 65_536)) {
