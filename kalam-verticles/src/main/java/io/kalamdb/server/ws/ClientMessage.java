@@ -1,6 +1,7 @@
 package io.kalamdb.server.ws;
 
 import io.kalamdb.engine.live.SubscribeOptions;
+import io.kalamdb.engine.error.ErrorText;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -77,7 +78,8 @@ sealed interface ClientMessage {
         try {
             json = new JsonObject(text);
         } catch (DecodeException e) {
-            throw new Malformed(firstLine(e.getMessage()));
+            String detail = firstLine(e.getMessage());
+            throw new Malformed(ErrorText.looksInternal(detail) ? "expected a JSON object" : detail);
         } catch (ClassCastException e) {
             throw new Malformed("expected a JSON object");
         }

@@ -2,6 +2,7 @@ package io.kalamdb.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.server.Futures;
 import io.kalamdb.server.KalamServer;
@@ -110,6 +111,51 @@ class WebSocketAbuseIT {
                 assertEquals("auth_success", ok.getString("type"), ok.encode());
                 ws.sendFrame(0x80 | rsv | 0x1, "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
                 assertEquals(1002, ws.awaitClose(10_000), "RSV bit 0x" + Integer.toHexString(rsv));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void malformedMessagesGetAnErrorFrameOrACloseWithoutJavaText() {
+        List<String> messages = List.of("[]", "123", "\"text\"", "{}", "{", "\u0000", "null",
+                "[".repeat(5000) + "]".repeat(5000), "{\"type\":5}", "{\"type\":null}",
+                "{\"type\":\"" + "x".repeat(10_000) + "\"}", "{\"type\":\"subscribe\"}",
+                "{\"type\":\"subscribe\",\"subscription\":5}",
+                "{\"type\":\"subscribe\",\"subscription\":{\"id\":[],\"sql\":1}}",
+                "{\"type\":\"subscribe\",\"subscription\":{\"id\":\"a\",\"sql\":\"SELECT * FROM chat.messages\","
+                        + "\"options\":{\"last_rows\":\"abc\",\"batch_size\":-1}}}",
+                "{\"type\":\"subscribe\",\"subscription\":{\"id\":\"" + "i".repeat(5000) + "\",\"sql\":\"SELECT 1\"}}",
+                "{\"type\":\"next_batch\",\"subscription_id\":{}}",
+                "{\"type\":\"next_batch\",\"subscription_id\":\"x\",\"last_seq_id\":\"abc\"}",
+                "{\"type\":\"unsubscribe\",\"subscription_id\":null}",
+                "{\"type\":\"authenticate\",\"token\":5}",
+                "{\"type\":\"authenticate\",\"method\":\"basic\",\"token\":\"x\"}");
+        for (String message : messages) {
+            try (WsClient ws = WsClient.authenticated(server.baseUrl(), alice)) {
+                ws.sendText(message);
+                String shown = message.length() > 80 ? message.substring(0, 80) + "…" : message;
+                WsClient.Frame frame = ws.poll(1_000);
+                if (frame != null) {
+                    // an error frame (or, to a second authenticate, auth_success again)
+                    JsonObject json = frame.json();
+                    String text = String.valueOf(json.getString("message"));
+                    assertTrue(!SqlFuzzIT.JAVA_LEAK.matcher(text).find(), shown + " -> " + json.encode());
+                    assertTrue(List.of("error", "auth_success").contains(json.getString("type")),
+                            shown + " -> " + json.encode());
+                } else if (ws.isClosed()) {
+                    int code = ws.awaitClose();
+                    String reason = String.valueOf(ws.closeReason());
+                    assertTrue(code == 1011 || code == 1008 || code == 1009 || code == 1002, shown + " -> close "
+                            + code + " " + reason);
+                    assertTrue(!SqlFuzzIT.JAVA_LEAK.matcher(reason).find(), shown + " -> close " + code + " "
+                            + reason);
+                    continue;
+                }
+                // ignored or answered: the socket still serves a proper subscribe
+                ws.subscribe("after", "SELECT * FROM chat.messages WHERE thread_id = 't1'", null);
+                JsonObject ack = ws.nextFor("after");
+                assertEquals("subscription_ack", ack.getString("type"), shown + " then subscribe -> " + ack.encode());
             }
         }
     }
