@@ -337,6 +337,55 @@ class SqlFuzzIT {
         assertEquals("intact", after.rows(0).getJsonArray(0).getString(0), after.body());
     }
 
+    @Test
+    @Timeout(120)
+    void brokenBodiesOnEveryEndpointGetA4xxWithoutJavaText() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        int count = Math.max(100, Integer.getInteger("fuzz.count", 3000) / 10);
+        System.out.println("SqlFuzzIT (endpoints) seed=" + seed + " count=" + count);
+        Random r = new Random(seed);
+        List<String> paths = List.of("/v1/api/auth/login", "/v1/api/auth/refresh", "/v1/api/auth/setup",
+                "/v1/api/topics/consume", "/v1/api/topics/ack", "/v1/api/sql");
+        List<String> fields = List.of("user", "username", "password", "root_password", "email", "topic_id",
+                "group_id", "start", "limit", "partition_id", "timeout_seconds", "upto_offset", "offset", "sql",
+                "params", "namespace_id");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String path = paths.get(r.nextInt(paths.size()));
+            String body;
+            if (r.nextInt(4) == 0) {
+                body = body(r);
+            } else {
+                JsonObject json = new JsonObject();
+                for (int f = r.nextInt(5); f >= 0; f--) {
+                    Object value = randomParam(r);
+                    json.put(fields.get(r.nextInt(fields.size())), value instanceof java.math.BigInteger b
+                            ? new java.math.BigDecimal(b) : value);
+                }
+                if (r.nextBoolean()) {
+                    json.put("topic_id", "fz.changes").put("group_id", "g" + r.nextInt(3));
+                }
+                body = json.encode();
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (r.nextInt(4) != 0) {
+                request.header("Authorization", "Bearer " + tokens.get(r.nextInt(tokens.size())));
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String what = "#" + i + " " + path + " " + shorten(body) + " -> " + response.statusCode() + " "
+                    + shorten(response.body());
+            if (response.statusCode() >= 500 || JAVA_LEAK.matcher(response.body()).find()) {
+                failures.add(what);
+            }
+        }
+        assertTrue(failures.isEmpty(), "seed=" + seed + ": " + failures.size() + " bad answers:\n"
+                + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+    }
+
     /** Queries a live subscription accepts, mutated like the rest. */
     static final List<String> SUBSCRIPTIONS = List.of(
             "SELECT * FROM fz.messages",
