@@ -109,7 +109,8 @@ public final class KalamServer implements AutoCloseable {
                 .setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES);
         DeploymentOptions httpOptions = new DeploymentOptions()
                 .setInstances(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        return vertx.deployVerticle(() -> new EngineVerticle(EngineOperations.of(engine)), engineOptions)
+        return vertx.deployVerticle(() -> new EngineVerticle(EngineOperations.of(engine),
+                        role -> config.statementTimeoutMs(role)), engineOptions)
                 .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set,
                                 () -> engine.storageFailure().map(Throwable::getMessage).orElse(null)), httpOptions)
                         .recover(e -> Future.failedFuture(listenFailure(e, config))));

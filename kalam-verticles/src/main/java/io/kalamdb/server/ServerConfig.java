@@ -3,11 +3,13 @@ package io.kalamdb.server;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.EngineConfig;
+import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.config.ConfigKey;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,11 +89,37 @@ public final class ServerConfig {
             1_048_576, 1, 268_435_456, "Largest accepted WebSocket message from a client in bytes; larger ones get "
                     + "the error MESSAGE_TOO_LARGE.");
 
+    /**
+     * 30 s, the reference's {@code execution.handler_timeout_seconds}: far above any interactive statement, short
+     * enough that a runaway query gives its engine worker back. Checked in table scans and DML planning.
+     */
+    public static final ConfigKey<Integer> STATEMENT_TIMEOUT_MS = ConfigKey.integer("execution.statement_timeout_ms",
+            30_000, 0, 86_400_000, "Longest a SQL request may run in the engine, in milliseconds, before it fails "
+                    + "with 408 STATEMENT_TIMEOUT; 0 = no limit. The per-role keys below override it.");
+    public static final ConfigKey<Integer> USER_STATEMENT_TIMEOUT_MS = roleTimeout("user");
+    public static final ConfigKey<Integer> SERVICE_STATEMENT_TIMEOUT_MS = roleTimeout("service");
+    public static final ConfigKey<Integer> DBA_STATEMENT_TIMEOUT_MS = roleTimeout("dba");
+    public static final ConfigKey<Integer> SYSTEM_STATEMENT_TIMEOUT_MS = roleTimeout("system");
+    /** Reference 6.4: 100 queries per second and user (a burst of one second's worth is allowed). */
+    public static final ConfigKey<Integer> MAX_QUERIES_PER_SEC = ConfigKey.integer("rate_limit.max_queries_per_sec",
+            100, 0, 1_000_000, "SQL requests per second one user may send; more get 429 RATE_LIMIT_EXCEEDED with "
+                    + "Retry-After; 0 = no limit.");
+    /**
+     * -1 = half of {@code server.engine_workers} (at least 1): whatever one user sends, the other half of the
+     * workers stays free for everyone else.
+     */
+    public static final ConfigKey<Integer> MAX_STATEMENTS_IN_FLIGHT_PER_USER = ConfigKey.integer(
+            "rate_limit.max_statements_in_flight_per_user", -1, -1, 1_000_000, "SQL requests one user may have "
+                    + "running at once; more get 429 RATE_LIMIT_EXCEEDED; -1 = half of server.engine_workers, "
+                    + "0 = no limit.");
+
     /** The server's own keys; {@link #knownKeys()} adds the engine's. */
     public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, ENGINE_WORKERS, JWT_SECRET, JWT_EXPIRY_HOURS,
             LOG_LEVEL, MAX_REQUEST_BODY_SIZE, GRPC_PORT, FLIGHT_PORT, RAFT_PORT, CLUSTER_PEERS, WS_AUTH_TIMEOUT_SECS,
             WS_CLIENT_TIMEOUT_SECS, WS_HEARTBEAT_INTERVAL_SECS, WS_MAX_PENDING_FRAMES, MAX_WS_MESSAGE_SIZE,
-            JWT_LEEWAY_SECS);
+            JWT_LEEWAY_SECS, STATEMENT_TIMEOUT_MS, USER_STATEMENT_TIMEOUT_MS, SERVICE_STATEMENT_TIMEOUT_MS,
+            DBA_STATEMENT_TIMEOUT_MS, SYSTEM_STATEMENT_TIMEOUT_MS, MAX_QUERIES_PER_SEC,
+            MAX_STATEMENTS_IN_FLIGHT_PER_USER);
 
     /** Environment variables and the keys they override, applied after the file. */
     public static final Map<String, String> ENV_KEYS = envKeys(
@@ -138,6 +166,9 @@ public final class ServerConfig {
     private final int wsHeartbeatIntervalSecs;
     private final int wsMaxPendingFrames;
     private final int maxWsMessageSize;
+    private final Map<Role, Integer> statementTimeoutsMs;
+    private final int maxQueriesPerSec;
+    private final int maxStatementsInFlightPerUser;
     private final EngineConfig engineConfig;
 
     private ServerConfig(Map<String, String> values, Path source, Map<String, String> origins) {
@@ -161,6 +192,16 @@ public final class ServerConfig {
         this.wsHeartbeatIntervalSecs = read(WS_HEARTBEAT_INTERVAL_SECS, origins);
         this.wsMaxPendingFrames = read(WS_MAX_PENDING_FRAMES, origins);
         this.maxWsMessageSize = read(MAX_WS_MESSAGE_SIZE, origins);
+        int statementTimeoutMs = read(STATEMENT_TIMEOUT_MS, origins);
+        Map<Role, Integer> timeouts = new EnumMap<>(Role.class);
+        timeouts.put(Role.USER, orDefault(read(USER_STATEMENT_TIMEOUT_MS, origins), statementTimeoutMs));
+        timeouts.put(Role.SERVICE, orDefault(read(SERVICE_STATEMENT_TIMEOUT_MS, origins), statementTimeoutMs));
+        timeouts.put(Role.DBA, orDefault(read(DBA_STATEMENT_TIMEOUT_MS, origins), statementTimeoutMs));
+        timeouts.put(Role.SYSTEM, orDefault(read(SYSTEM_STATEMENT_TIMEOUT_MS, origins), statementTimeoutMs));
+        this.statementTimeoutsMs = Collections.unmodifiableMap(timeouts);
+        this.maxQueriesPerSec = read(MAX_QUERIES_PER_SEC, origins);
+        int inFlight = read(MAX_STATEMENTS_IN_FLIGHT_PER_USER, origins);
+        this.maxStatementsInFlightPerUser = inFlight < 0 ? Math.max(1, engineWorkers / 2) : inFlight;
         try {
             this.engineConfig = EngineConfig.from(this.values);
         } catch (IllegalArgumentException e) {
@@ -298,6 +339,20 @@ public final class ServerConfig {
         return maxWsMessageSize;
     }
 
+    /** The statement timeout of a role in milliseconds (0 = none), per-role keys applied. */
+    public int statementTimeoutMs(Role role) {
+        return statementTimeoutsMs.get(requireNonNull(role, "role is null"));
+    }
+
+    public int maxQueriesPerSec() {
+        return maxQueriesPerSec;
+    }
+
+    /** Statements one user may have running at once (0 = no limit), the -1 default resolved. */
+    public int maxStatementsInFlightPerUser() {
+        return maxStatementsInFlightPerUser;
+    }
+
     public Path dataDir() {
         return engineConfig.dataDir();
     }
@@ -377,6 +432,16 @@ public final class ServerConfig {
             h = h.substring(1, h.length() - 1);
         }
         return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || h.startsWith("127.");
+    }
+
+    private static ConfigKey<Integer> roleTimeout(String role) {
+        return ConfigKey.integer("execution.statement_timeout_ms_by_role." + role, -1, -1, 86_400_000,
+                "Statement timeout of role " + role + " in milliseconds; -1 = execution.statement_timeout_ms, "
+                        + "0 = no limit.");
+    }
+
+    private static int orDefault(int value, int fallback) {
+        return value < 0 ? fallback : value;
     }
 
     private static Map<String, String> envKeys(String... pairs) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.engine.EngineConfig;
+import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.config.ConfigKey;
 
 import java.io.IOException;
@@ -45,6 +46,11 @@ class ServerConfigTest {
         assertEquals(10, config.wsClientTimeoutSecs());
         assertEquals(5, config.wsHeartbeatIntervalSecs());
         assertEquals(1000, config.wsMaxPendingFrames());
+        for (Role role : Role.values()) {
+            assertEquals(30_000, config.statementTimeoutMs(role), role.name());
+        }
+        assertEquals(100, config.maxQueriesPerSec());
+        assertEquals(16, config.maxStatementsInFlightPerUser(), "half of the 32 engine workers");
         assertEquals(9090, config.grpcPort());
         assertEquals(8815, config.flightPort());
         assertEquals(9188, config.raftPort());
@@ -79,6 +85,17 @@ class ServerConfigTest {
                 max_parameters = 5
                 max_parameter_size_bytes = 1000
                 max_sql_length = 2000
+                statement_timeout_ms = 5000
+
+                [execution.statement_timeout_ms_by_role]
+                user = 1000
+                service = 0
+                dba = -1
+                system = 60000
+
+                [rate_limit]
+                max_queries_per_sec = 7
+                max_statements_in_flight_per_user = 3
 
                 [auth]
                 root_password = "RootPass123"
@@ -131,6 +148,12 @@ class ServerConfigTest {
         assertEquals(20, config.wsClientTimeoutSecs());
         assertEquals(2, config.wsHeartbeatIntervalSecs());
         assertEquals(64, config.wsMaxPendingFrames());
+        assertEquals(1000, config.statementTimeoutMs(Role.USER));
+        assertEquals(0, config.statementTimeoutMs(Role.SERVICE));
+        assertEquals(5000, config.statementTimeoutMs(Role.DBA), "-1 inherits execution.statement_timeout_ms");
+        assertEquals(60_000, config.statementTimeoutMs(Role.SYSTEM));
+        assertEquals(7, config.maxQueriesPerSec());
+        assertEquals(3, config.maxStatementsInFlightPerUser());
         assertEquals("5", config.values().get("topics.visibility_timeout_secs"));
         assertEquals(18815, config.flightPort());
         assertEquals(19188, config.raftPort());

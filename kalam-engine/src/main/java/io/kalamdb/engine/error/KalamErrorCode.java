@@ -33,7 +33,11 @@ public enum KalamErrorCode {
     /** Stored data failed a checksum or could not be read consistently: the read stops rather than answer short. */
     STORAGE_CORRUPTION(34, Category.INTERNAL_ERROR),
     /** The write log could not make writes durable and stopped (fail-stop): nothing more is served until restart. */
-    STORAGE_UNAVAILABLE(35, Category.INTERNAL_ERROR);
+    STORAGE_UNAVAILABLE(35, Category.INTERNAL_ERROR),
+    /** A statement ran past its time limit ({@code execution.statement_timeout_ms}). */
+    STATEMENT_TIMEOUT(36, Category.INSUFFICIENT_RESOURCES),
+    /** A statement was stopped before it finished (its client went away). */
+    STATEMENT_CANCELLED(37, Category.USER_ERROR);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

@@ -308,6 +308,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         try (HotStore.Cursor c = sub.snapshot.scan(Space.SEQ_INDEX, prefix, false)) {
             byte[] start = KeyCodec.seqKey(prefix, after + 1);
             while (c.next()) {
+                io.kalamdb.engine.StatementControl.checkCurrent();
                 if (java.util.Arrays.compareUnsigned(c.key(), start) < 0) {
                     continue;
                 }
@@ -338,6 +339,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         long last = 0;
         try (HotStore.Cursor c = sub.snapshot.scan(Space.SEQ_INDEX, prefix, true)) {
             while (rows.size() < n && c.next()) {
+                io.kalamdb.engine.StatementControl.checkCurrent();
                 byte[] value = sub.snapshot.get(Space.ROWS, c.value());
                 if (value == null) {
                     continue;

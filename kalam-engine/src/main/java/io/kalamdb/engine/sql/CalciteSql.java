@@ -125,14 +125,22 @@ public final class CalciteSql {
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
             if (t.kind() == Token.Kind.PARAM) {
-                int n = Integer.parseInt(t.text().substring(1));
+                int n = t.paramNumber();
                 if (n < 1) {
                     throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter " + t.text()
                             + " invalid: parameters are numbered from $1");
                 }
+                if (n == Integer.MAX_VALUE) {
+                    throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter " + t.text()
+                            + " invalid: no request carries that many parameters");
+                }
                 out.append(sql, copied, t.start()).append('?');
                 refs.add(n - 1);
                 copied = t.end();
+            } else if (t.isSymbol("?")) {
+                // the values of JDBC-style placeholders would come from nowhere: parameters are $1, $2, …
+                throw SqlLexer.error(sql, t.start(), "'?' placeholders are not supported; use $1, $2, … for "
+                        + "parameters");
             } else if (t.isWord("CURRENT_USER")) {
                 out.append(sql, copied, t.start()).append("KALAM_CURRENT_USER()");
                 copied = t.end();
@@ -145,11 +153,40 @@ public final class CalciteSql {
         out.append(sql, copied, sql.length());
     }
 
+    /**
+     * The name a column list entry gives ({@code INSERT INTO t (a, b)}, {@code UPDATE t SET a = …}); anything
+     * but a plain name is invalid SQL.
+     */
+    static String columnName(SqlNode node) {
+        if (node instanceof SqlIdentifier id && id.isSimple()) {
+            return id.getSimple();
+        }
+        throw KalamException.invalidSql("expected a column name [found=" + describe(node) + "]");
+    }
+
+    /** The table an INSERT, UPDATE or DELETE writes; anything but a table name is invalid SQL. */
+    static List<String> targetTable(SqlNode node) {
+        if (node instanceof SqlIdentifier id && !id.isStar()) {
+            return id.names;
+        }
+        throw KalamException.invalidSql("expected a table name as the target [found=" + describe(node) + "]");
+    }
+
+    private static String describe(SqlNode node) {
+        if (node == null) {
+            return "nothing";
+        }
+        String text = node instanceof SqlIdentifier id ? String.join(".", id.names) : node.getKind().lowerName;
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+
     public static SqlNode parse(String sql) {
         try {
             return SqlParser.create(sql, PARSER).parseStmt();
         } catch (SqlParseException e) {
             throw QueryRunner.translate(e, sql);
+        } catch (StackOverflowError e) {
+            throw KalamException.invalidSql("statement too deeply nested");
         }
     }
 
@@ -158,6 +195,8 @@ public final class CalciteSql {
             return SqlParser.create(sql, PARSER).parseExpression();
         } catch (SqlParseException e) {
             throw QueryRunner.translate(e, sql);
+        } catch (StackOverflowError e) {
+            throw KalamException.invalidSql("statement too deeply nested");
         }
     }
 

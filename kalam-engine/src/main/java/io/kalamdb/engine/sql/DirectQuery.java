@@ -275,6 +275,7 @@ final class DirectQuery {
         Space space = indexPrefix != null ? Space.INDEX : bySeq ? Space.SEQ_INDEX : Space.ROWS;
         try (HotStore.Cursor c = store.scan(space, indexPrefix != null ? indexPrefix : prefix, descending)) {
             while (c.next()) {
+                io.kalamdb.engine.StatementControl.checkCurrent();
                 byte[] value;
                 if (indexPrefix != null) {
                     byte[] key = c.key();
@@ -324,9 +325,20 @@ final class DirectQuery {
         return -1;
     }
 
+    private static String shortText(Object v) {
+        String text = String.valueOf(v);
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+
     private static long number(SqlNode n, List<Object> params) {
         Object v = ExpressionEvaluator.eval(n, params, "").value();
-        long l = v instanceof BigDecimal d ? d.longValueExact() : Long.parseLong(String.valueOf(v));
+        long l;
+        try {
+            l = v instanceof BigDecimal d ? d.longValueExact() : Long.parseLong(String.valueOf(v));
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw io.kalamdb.engine.error.KalamException.execution("LIMIT and OFFSET must be whole numbers up to "
+                    + Long.MAX_VALUE + " [value=" + shortText(v) + "]");
+        }
         if (l < 0) {
             throw io.kalamdb.engine.error.KalamException.execution("LIMIT and OFFSET must not be negative");
         }

@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.apache.calcite.sql.SqlDynamicParam;
-import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -285,7 +284,7 @@ public final class DmlPlanner {
         ExpressionEvaluator.Value[] simple = new ExpressionEvaluator.Value[targets.length];
         List<SqlNode> complex = new ArrayList<>();
         for (int i = 0; i < targets.length; i++) {
-            String name = ((SqlIdentifier) targetList.get(i)).getSimple();
+            String name = CalciteSql.columnName(targetList.get(i));
             if (TableDef.isSystemColumn(name)) {
                 throw KalamException.execution("cannot update system column [column=" + name + "]");
             }
@@ -308,6 +307,7 @@ public final class DmlPlanner {
         List<RowOp> ops = new ArrayList<>();
         Set<ByteKey> newKeys = new HashSet<>();
         for (Object[] match : matches) {
+            io.kalamdb.engine.StatementControl.checkCurrent();
             byte[] pk = KeyCodec.encodePk(columns.get(pkIndex).type(), toStored(columns.get(pkIndex), match[0]));
             byte[] stored = store.get(Space.ROWS, KeyCodec.rowKey(prefix, pk));
             if (stored == null || RowCodec.isDeleted(stored)) {

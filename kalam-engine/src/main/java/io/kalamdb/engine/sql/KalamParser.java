@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.calcite.sql.SqlDelete;
-import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -155,9 +154,9 @@ public final class KalamParser {
         SqlNode node = p.node();
         return switch (node) {
             case SqlInsert insert -> insert(insert, p.params(), defaultNamespace);
-            case SqlUpdate update -> new Stmt.Update(tableRef(((SqlIdentifier) update.getTargetTable()).names,
+            case SqlUpdate update -> new Stmt.Update(tableRef(CalciteSql.targetTable(update.getTargetTable()),
                     defaultNamespace), update, p.params());
-            case SqlDelete delete -> new Stmt.Delete(tableRef(((SqlIdentifier) delete.getTargetTable()).names,
+            case SqlDelete delete -> new Stmt.Delete(tableRef(CalciteSql.targetTable(delete.getTargetTable()),
                     defaultNamespace), delete, p.params());
             default -> throw KalamException.invalidSql("unsupported statement [kind=" + node.getKind() + "]");
         };
@@ -168,7 +167,7 @@ public final class KalamParser {
         if (insert.getTargetColumnList() != null && !insert.getTargetColumnList().isEmpty()) {
             columns = new ArrayList<>();
             for (SqlNode c : insert.getTargetColumnList()) {
-                columns.add(((SqlIdentifier) c).getSimple());
+                columns.add(CalciteSql.columnName(c));
             }
         }
         SqlNode source = insert.getSource();
@@ -182,7 +181,7 @@ public final class KalamParser {
         } else {
             query = source;
         }
-        return new Stmt.Insert(tableRef(((SqlIdentifier) insert.getTargetTable()).names, defaultNamespace), columns,
+        return new Stmt.Insert(tableRef(CalciteSql.targetTable(insert.getTargetTable()), defaultNamespace), columns,
                 rows, query, params);
     }
 

@@ -2,6 +2,7 @@ package io.kalamdb.engine.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.StatementControl;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
@@ -26,7 +27,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A user table as Calcite sees it: the user columns followed by {@code _seq} and {@code _deleted}, scanned
- * from the hot store in primary-key order within the partition of the current {@link ScanScope}.
+ * from the hot store in primary-key order within the partition of the current {@link ScanScope}. Every row read
+ * checks the request's {@link StatementControl} (deadline, cancellation).
  */
 public final class KalamTable extends AbstractTable implements ScannableTable {
     private final TableDef def;
@@ -85,6 +87,7 @@ public final class KalamTable extends AbstractTable implements ScannableTable {
                     @Override
                     public boolean moveNext() {
                         while (cursor.next()) {
+                            StatementControl.checkCurrent();
                             byte[] value = cursor.value();
                             if (!includeDeleted && RowCodec.isDeleted(value)) {
                                 continue;

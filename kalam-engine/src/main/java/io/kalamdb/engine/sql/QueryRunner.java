@@ -9,6 +9,7 @@ import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.NamespaceDef;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.error.ErrorText;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotStore;
@@ -251,6 +252,9 @@ public final class QueryRunner {
             if (t instanceof KalamException k) {
                 return k;
             }
+            if (t instanceof SqlParseException p && p.getCause() instanceof StackOverflowError) {
+                return new KalamException(KalamErrorCode.INVALID_SQL, "statement too deeply nested", p);
+            }
             if (t instanceof SqlParseException p) {
                 int line = p.getPos() == null ? 0 : p.getPos().getLineNum();
                 int col = p.getPos() == null ? 0 : p.getPos().getColumnNum();
@@ -265,8 +269,25 @@ public final class QueryRunner {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, firstLine(message), e);
+        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, publicMessage(root), e);
+    }
+
+    /** What a client is told of an execution failure: the message when it is fit to show, else what went wrong. */
+    private static String publicMessage(Throwable root) {
+        String message = root.getMessage() == null ? null : firstLine(root.getMessage());
+        if (root instanceof ClassCastException) {
+            return "a value has the wrong type for this operation (check the types of the parameters and columns)";
+        }
+        if (root instanceof NumberFormatException) {
+            return "invalid number in the statement or its parameters";
+        }
+        if (root instanceof ArithmeticException && !ErrorText.looksInternal(message)) {
+            return "arithmetic error: " + message;
+        }
+        if (root instanceof StackOverflowError) {
+            return "statement too deeply nested";
+        }
+        return ErrorText.looksInternal(message) ? "the statement could not be executed" : message;
     }
 
     private static String firstLine(String message) {

@@ -101,7 +101,7 @@ final class SimpleInsertParser {
             case NUMBER:
                 return number(tok.text(), false);
             case PARAM: {
-                int n = Integer.parseInt(tok.text().substring(1));
+                int n = tok.paramNumber();
                 if (n < 1 || n > params.size()) {
                     throw new KalamException(KalamErrorCode.INVALID_PARAMETER, "Parameter " + tok.text()
                             + " invalid: only " + params.size() + " parameter(s) were supplied");

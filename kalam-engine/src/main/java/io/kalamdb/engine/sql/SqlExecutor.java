@@ -77,6 +77,29 @@ public final class SqlExecutor {
      */
     public CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql, List<Object> params,
                                                                  String namespace) {
+        try {
+            return start(session, sql, params, namespace);
+        } catch (ExceptionInInitializerError | StackOverflowError e) {
+            // Calcite's generated code folds constants in static initialisers (SELECT 1/0 fails there), and a deep
+            // expression can exhaust the stack: both are the statement's fault, reported like any execution error
+            throw QueryRunner.translate(e, sql);
+        } catch (AssertionError e) {
+            // Calcite's planner answers some malformed trees (EXISTS EXISTS (…)) with an AssertionError
+            if (isCalcite(e)) {
+                throw new KalamException(KalamErrorCode.INVALID_SQL, "statement not supported: the SQL planner "
+                        + "cannot handle this form", e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isCalcite(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith("org.apache.calcite.");
+    }
+
+    private CompletableFuture<List<StatementResult>> start(Session session, String sql, List<Object> params,
+                                                           String namespace) {
         if (sql == null || sql.isBlank()) {
             throw new KalamException(KalamErrorCode.EMPTY_SQL, "No SQL statements found");
         }
@@ -237,7 +260,8 @@ public final class SqlExecutor {
             } catch (KalamException e) {
                 throw prefixed(e, i, batch);
             } catch (RuntimeException e) {
-                throw prefixed(KalamException.internal("statement failed: " + e, e), i, batch);
+                // not the client's doing: the edge logs the cause and tells the client only a reference
+                throw prefixed(KalamException.internal("statement failed", e), i, batch);
             }
         }
         if (tx != null) {

@@ -2,6 +2,8 @@ package io.kalamdb.server.bus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.StatementControl;
+
 import java.util.List;
 
 /**
@@ -9,13 +11,22 @@ import java.util.List;
  *
  * @param params    positional parameters ({@code $1 …}); JSON values as Java values (see {@code SqlRequestParser})
  * @param namespace the default namespace of unqualified table names
+ * @param control   the request's deadline and cancel flag: the HTTP side cancels it when the client goes away,
+ *                  the engine worker starts its clock (travels by reference: the event bus codec is local)
  */
-public record SqlRequest(TokenPrincipal principal, String sql, List<Object> params, String namespace) {
+public record SqlRequest(TokenPrincipal principal, String sql, List<Object> params, String namespace,
+                         StatementControl control) {
 
     public SqlRequest {
         requireNonNull(principal, "principal is null");
         requireNonNull(sql, "sql is null");
         requireNonNull(params, "params is null");
         requireNonNull(namespace, "namespace is null");
+        requireNonNull(control, "control is null");
+    }
+
+    /** A request nobody will cancel. */
+    public SqlRequest(TokenPrincipal principal, String sql, List<Object> params, String namespace) {
+        this(principal, sql, params, namespace, new StatementControl());
     }
 }

@@ -2,6 +2,9 @@ package io.kalamdb.server.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.Session;
+import io.kalamdb.engine.StatementControl;
+import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.Addresses;
 import io.kalamdb.server.bus.EngineFailure;
@@ -29,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +46,21 @@ public final class EngineVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
 
     private final EngineOperations engine;
+    private final ToLongFunction<Role> statementTimeoutMs;
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
+    /** An engine worker whose statements have no time limit. */
     public EngineVerticle(EngineOperations engine) {
+        this(engine, role -> 0L);
+    }
+
+    /**
+     * @param statementTimeoutMs the time limit of a statement by the role of its session, in milliseconds (0 =
+     *                           none); the clock starts when this worker takes the request
+     */
+    public EngineVerticle(EngineOperations engine, ToLongFunction<Role> statementTimeoutMs) {
         this.engine = requireNonNull(engine, "engine is null");
+        this.statementTimeoutMs = requireNonNull(statementTimeoutMs, "statementTimeoutMs is null");
     }
 
     @Override
@@ -55,8 +70,12 @@ public final class EngineVerticle extends VerticleBase {
             SqlRequest r = message.body();
             java.util.concurrent.CompletableFuture<List<io.kalamdb.engine.StatementResult>> results;
             try {
-                results = engine.executeAsync(sessions.session(r.principal()), r.sql(), r.params(), r.namespace());
-            } catch (RuntimeException e) {
+                r.control().check(); // cancelled while it waited for a worker
+                Session session = sessions.session(r.principal());
+                StatementControl control = r.control().startTimer(statementTimeoutMs.applyAsLong(session.role()));
+                results = control.run(() -> engine.executeAsync(session, r.sql(), r.params(), r.namespace()));
+            } catch (RuntimeException | Error e) {
+                // whatever fails (an assertion inside a library, a deep recursion), the request is answered
                 results = java.util.concurrent.CompletableFuture.failedFuture(e);
             }
             // A single write completes on the write log's thread once durable: reply from there, so this
@@ -69,8 +88,14 @@ public final class EngineVerticle extends VerticleBase {
             Authorizer.requireConsumer(sessions.session(r.principal()));
             return engine.topics().ack(r.topic(), r.group(), r.partition(), r.offset());
         });
-        this.<LiveSubscribeRequest>consume(Addresses.LIVE_SUBSCRIBE, r -> engine.subscribe(
-                sessions.session(r.principal()), r.connectionId(), r.subscriptionId(), r.sql(), r.options(), r.sink()));
+        this.<LiveSubscribeRequest>consume(Addresses.LIVE_SUBSCRIBE, r -> {
+            Session session = sessions.session(r.principal());
+            // the initial rows are a query like any other: the role's statement timeout bounds it
+            StatementControl control = new StatementControl().startTimer(statementTimeoutMs.applyAsLong(
+                    session.role()));
+            return control.run(() -> engine.subscribe(session, r.connectionId(), r.subscriptionId(), r.sql(),
+                    r.options(), r.sink()));
+        });
         this.<LiveNextBatchRequest>consume(Addresses.LIVE_NEXT_BATCH, r -> {
             engine.nextBatch(r.subscription(), r.lastSeqId());
             return null;
@@ -106,8 +131,8 @@ public final class EngineVerticle extends VerticleBase {
         if (cause instanceof KalamException k) {
             return new EngineFailure(k);
         }
-        LOG.error("engine call failed [address={}]", Addresses.SQL_EXECUTE, cause);
-        return new EngineFailure(KalamException.internal("internal error: " + cause.getMessage(), cause));
+        // logged with its stack where the client is answered (ClientMessages), under the reference it is given
+        return new EngineFailure(KalamException.internal("engine call failed", cause));
     }
 
     private <T> void consume(String address, Function<T, Object> work) {
@@ -119,7 +144,7 @@ public final class EngineVerticle extends VerticleBase {
                 reply = new EngineFailure(e);
             } catch (RuntimeException | Error e) {
                 LOG.error("engine call failed [address={}]", address, e);
-                reply = new EngineFailure(KalamException.internal("internal error: " + e.getMessage(), e));
+                reply = new EngineFailure(KalamException.internal("engine call failed", e));
             }
             message.reply(reply);
         }));

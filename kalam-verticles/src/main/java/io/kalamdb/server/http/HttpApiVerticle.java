@@ -39,6 +39,7 @@ public final class HttpApiVerticle extends VerticleBase {
      */
     static final long SHUTDOWN_GRACE_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
+    private static final String LIMITS_MAP = "kalam.http.user-limits";
 
     private final ServerConfig config;
     private final IntConsumer onListening;
@@ -78,7 +79,8 @@ public final class HttpApiVerticle extends VerticleBase {
         WsSettings ws = WsSettings.of(config);
         liveQueries = new LiveQueryWebSocketHandler(vertx, ws, jwt, engine);
         router.get("/v1/ws").handler(liveQueries);
-        router.post("/v1/api/sql").handler(body).handler(new SqlHandler(engine, new BearerAuthenticator(jwt)));
+        router.post("/v1/api/sql").handler(body).handler(new SqlHandler(engine, new BearerAuthenticator(jwt),
+                userLimits()));
         TopicsHandler topics = new TopicsHandler(vertx, engine, new BearerAuthenticator(jwt));
         router.post("/v1/api/topics/consume").handler(body).handler(topics::consume);
         router.post("/v1/api/topics/ack").handler(body).handler(topics::ack);
@@ -99,15 +101,28 @@ public final class HttpApiVerticle extends VerticleBase {
         });
 
         int port = config.port() == 0 ? SHARED_RANDOM_PORT : config.port();
+        // No WebSocket compression extension: frames are gzipped by the protocol itself when the client asks
+        // (WsProtocol), a deflate context per connection would cost memory at every idle subscriber, and with no
+        // extension offered Netty's decoder fails any frame with RSV bits with 1002, as RFC 6455 5.2 requires.
         return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
                         .setMaxWebSocketFrameSize(ws.transportFrameLimit())
-                        .setMaxWebSocketMessageSize(ws.transportFrameLimit()))
+                        .setMaxWebSocketMessageSize(ws.transportFrameLimit())
+                        .setPerMessageWebSocketCompressionSupported(false)
+                        .setPerFrameWebSocketCompressionSupported(false))
                 .requestHandler(router)
                 .listen()
                 .onSuccess(listening -> {
                     server = listening;
                     onListening.accept(listening.actualPort());
                 });
+    }
+
+    /** The per-user limits, one object shared by every instance of this verticle in this Vert.x. */
+    private UserLimits userLimits() {
+        io.vertx.core.shareddata.LocalMap<String, UserLimits> shared = vertx.sharedData().getLocalMap(LIMITS_MAP);
+        UserLimits mine = new UserLimits(config.maxQueriesPerSec(), config.maxStatementsInFlightPerUser());
+        UserLimits existing = shared.putIfAbsent(LIMITS_MAP, mine);
+        return existing == null ? mine : existing;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kalamdb.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,6 +30,8 @@ final class JsonBodies {
         JsonNode node;
         try {
             node = MAPPER.readTree(body.getBytes());
+        } catch (StreamConstraintsException e) {
+            throw invalid("the document is nested too deeply or a value is too long");
         } catch (JacksonException e) {
             throw invalid(e.getOriginalMessage());
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.kalamdb.server.http;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -34,7 +35,7 @@ final class Responses {
     static void apiError(RoutingContext ctx, Throwable failure, long startNanos) {
         KalamException error = EngineClient.unwrap(failure);
         json(ctx, ErrorMapper.httpStatus(error.code()),
-                SqlResponseWriter.error(error.code(), error.getMessage(), SqlResponseWriter.tookMs(startNanos)));
+                SqlResponseWriter.error(error.code(), ClientMessages.of(error), SqlResponseWriter.tookMs(startNanos)));
     }
 
     /**
@@ -47,7 +48,7 @@ final class Responses {
             case MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, SETUP_REQUIRED ->
                     apiError(ctx, failure, startNanos);
             default -> json(ctx, ErrorMapper.httpStatus(error.code()), new JsonObject()
-                    .put("error", error.getMessage()).put("code", ErrorMapper.topicErrorCode(error.code())));
+                    .put("error", ClientMessages.of(error)).put("code", ErrorMapper.topicErrorCode(error.code())));
         }
     }
 
@@ -66,7 +67,7 @@ final class Responses {
                     error.getMessage().isBlank() ? "Invalid credentials" : error.getMessage();
             case SETUP_REQUIRED -> "Server requires initial setup. Root password is not configured.";
             case INTERNAL_ERROR, AUTHENTICATION_ERROR -> "Internal server error";
-            default -> error.getMessage();
+            default -> ClientMessages.of(error);
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.kalamdb.server.ws;
 
 import io.kalamdb.engine.live.SubscribeOptions;
+import io.kalamdb.engine.error.ErrorText;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -76,8 +77,11 @@ sealed interface ClientMessage {
         JsonObject json;
         try {
             json = new JsonObject(text);
-        } catch (DecodeException | ClassCastException e) {
-            throw new Malformed(firstLine(e.getMessage()));
+        } catch (DecodeException e) {
+            String detail = firstLine(e.getMessage());
+            throw new Malformed(ErrorText.looksInternal(detail) ? "expected a JSON object" : detail);
+        } catch (ClassCastException e) {
+            throw new Malformed("expected a JSON object");
         }
         if (!(json.getValue("type") instanceof String type)) {
             throw new Malformed("missing field `type`");

@@ -11,14 +11,20 @@ import io.kalamdb.server.bus.EngineClient;
 import io.kalamdb.server.bus.LiveNextBatchRequest;
 import io.kalamdb.server.bus.LiveSubscribeRequest;
 import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +54,8 @@ final class WsConnection {
     /** Error code of frames ending a connection whose token expired. */
     static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
     private static final int MAX_REASON_BYTES = 123;
+    /** A client may pipeline this many messages behind authenticate; more close the socket (1008). */
+    static final int MAX_HELD_DURING_AUTH = 64;
 
     private enum State { OPEN, AUTHENTICATING, AUTHENTICATED, CLOSED }
 
@@ -69,11 +77,15 @@ final class WsConnection {
     private TokenPrincipal principal;
     private WsAuthenticator.Authenticated who;
     private WsProtocol protocol = WsProtocol.DEFAULT;
+    /** Completes when the last subscribe asked for has been answered by the engine. */
+    private Future<Void> subscribing = Future.succeededFuture();
     private long authTimer = -1;
     /** Fires when the token's lifetime (plus leeway) is over; re-authenticating moves it. */
     private long expiryTimer = -1;
     private volatile long lastActivityNanos = System.nanoTime();
     private final IncomingMessage incoming;
+    /** Messages that arrived while authentication was in progress (bounded by {@link #MAX_HELD_DURING_AUTH}). */
+    private final ArrayDeque<IncomingMessage.Complete> heldDuringAuth = new ArrayDeque<>();
 
     WsConnection(ServerWebSocket socket, Context context, String connectionId, WsSettings settings,
                  WsAuthenticator authenticator, EngineClient engine, boolean compressAllowed,
@@ -102,7 +114,7 @@ final class WsConnection {
         socket.frameHandler(this::guarded);
         socket.pongHandler(data -> touch());
         socket.closeHandler(v -> onSocketClosed());
-        socket.exceptionHandler(e -> LOG.debug("WebSocket failure [connection={}]", connectionId, e));
+        socket.exceptionHandler(this::onSocketFailure);
         if (authorization != null && !authorization.isBlank()) {
             String token = BearerAuthenticator.bearerToken(authorization);
             if (token == null) {
@@ -112,6 +124,19 @@ final class WsConnection {
             }
         } else {
             authTimer = context.owner().setTimer(settings.authTimeoutMs(), id -> onAuthTimeout());
+        }
+    }
+
+    /**
+     * A transport failure. A frame that breaks RFC 6455 (RSV bits with no negotiated extension, a bad opcode, an
+     * unmasked frame) fails the connection with the protocol's close code, 1002 for most (RFC 6455 7.1.7).
+     */
+    private void onSocketFailure(Throwable failure) {
+        LOG.debug("WebSocket failure [connection={}]", connectionId, failure);
+        if (failure instanceof CorruptedWebSocketFrameException corrupted && !closing && !socket.isClosed()) {
+            WebSocketCloseStatus status = corrupted.closeStatus();
+            String detail = corrupted.getMessage() == null ? status.reasonText() : corrupted.getMessage();
+            close((short) status.code(), "Protocol error: " + detail);
         }
     }
 
@@ -299,6 +324,19 @@ final class WsConnection {
         if (message == null) {
             return;
         }
+        if (state == State.AUTHENTICATING) {
+            // pipelined behind authenticate: served in order once the outcome is known
+            if (heldDuringAuth.size() >= MAX_HELD_DURING_AUTH) {
+                close(CLOSE_POLICY, "Too many messages before authentication completed");
+                return;
+            }
+            heldDuringAuth.add(message);
+            return;
+        }
+        onMessage(message);
+    }
+
+    private void onMessage(IncomingMessage.Complete message) {
         if (message.tooLarge()) {
             sendError("protocol", "MESSAGE_TOO_LARGE", "Message too large: " + message.size()
                     + " bytes (max " + settings.maxMessageBytes() + ")");
@@ -378,6 +416,7 @@ final class WsConnection {
             state = State.AUTHENTICATED;
             scheduleExpiry(who.expiresAtSeconds());
             sendAuthSuccess();
+            serveHeldMessages();
         });
     }
 
@@ -409,6 +448,17 @@ final class WsConnection {
         });
     }
 
+    /** Serves, in arrival order, the messages the client sent while its authentication was being checked. */
+    private void serveHeldMessages() {
+        try {
+            while (!heldDuringAuth.isEmpty() && state == State.AUTHENTICATED && !closing) {
+                onMessage(heldDuringAuth.poll());
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
     private void onSubscribe(ClientMessage.Subscribe request) {
         if (state != State.AUTHENTICATED) {
             sendError("subscribe", "AUTH_REQUIRED", "Authentication required");
@@ -426,22 +476,46 @@ final class WsConnection {
         }
         ClientSubscription sub = new ClientSubscription(id, request.options());
         subscriptions.put(id, sub);
-        engine.subscribe(new LiveSubscribeRequest(principal, connectionId, id, request.sql(), request.options(),
-                new SubscriptionSink(this, sub))).onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        sub.attach(ar.result());
-                        if (sub.isEnded() || state == State.CLOSED) {
-                            unsubscribeInEngine(ar.result());
-                        }
-                        return;
-                    }
-                    subscriptions.remove(id, sub);
-                    if (!sub.isEnded() && state != State.CLOSED) {
-                        sub.end();
-                        KalamException error = EngineClient.unwrap(ar.cause());
-                        sendError(id, ErrorMapper.wsCode(error.code()), error.getMessage());
-                    }
-                });
+        // one subscribe at a time per connection, so that acks and initial data come in the order asked
+        Promise<Void> done = Promise.promise();
+        Future<Void> previous = subscribing;
+        subscribing = done.future();
+        previous.onComplete(ignored -> {
+            if (sub.isEnded() || state == State.CLOSED) {
+                subscriptions.remove(id, sub);
+                done.complete();
+                return;
+            }
+            try {
+                engine.subscribe(new LiveSubscribeRequest(principal, connectionId, id, request.sql(),
+                        request.options(), new SubscriptionSink(this, sub))).onComplete(ar -> {
+                            try {
+                                onSubscribed(sub, ar);
+                            } finally {
+                                done.complete();
+                            }
+                        });
+            } catch (RuntimeException e) {
+                done.complete();
+                throw e;
+            }
+        });
+    }
+
+    private void onSubscribed(ClientSubscription sub, AsyncResult<Subscription> ar) {
+        if (ar.succeeded()) {
+            sub.attach(ar.result());
+            if (sub.isEnded() || state == State.CLOSED) {
+                unsubscribeInEngine(ar.result());
+            }
+            return;
+        }
+        subscriptions.remove(sub.id(), sub);
+        if (!sub.isEnded() && state != State.CLOSED) {
+            sub.end();
+            KalamException error = EngineClient.unwrap(ar.cause());
+            sendError(sub.id(), ErrorMapper.wsCode(error.code()), ClientMessages.of(error));
+        }
     }
 
     private void onNextBatch(ClientMessage.NextBatch request) {
@@ -456,7 +530,7 @@ final class WsConnection {
         }
         engine.nextBatch(new LiveNextBatchRequest(sub.handle(), request.lastSeqId())).onFailure(failure -> {
             if (!sub.isEnded() && state != State.CLOSED) {
-                sendError(id, "BATCH_FETCH_FAILED", EngineClient.unwrap(failure).getMessage());
+                sendError(id, "BATCH_FETCH_FAILED", ClientMessages.of(EngineClient.unwrap(failure)));
             }
         });
     }
@@ -499,6 +573,7 @@ final class WsConnection {
 
     private void failAuthentication(String message) {
         cancelAuthTimer();
+        heldDuringAuth.clear();
         state = State.OPEN;
         outbound.add(frame(null, ServerFrames.authError(message), -1));
         close(CLOSE_POLICY, "Authentication failed");
@@ -542,6 +617,7 @@ final class WsConnection {
         state = State.CLOSED;
         cancelAuthTimer();
         cancelExpiryTimer();
+        heldDuringAuth.clear();
         outbound.close();
         List<ClientSubscription> open = new ArrayList<>(subscriptions.values());
         subscriptions.clear();

@@ -40,7 +40,10 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, 429),
             Map.entry(KalamErrorCode.UNSUPPORTED, 400),
             Map.entry(KalamErrorCode.STORAGE_CORRUPTION, 500),
-            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503)));
+            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503),
+
+            Map.entry(KalamErrorCode.STATEMENT_TIMEOUT, 408),
+            Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),

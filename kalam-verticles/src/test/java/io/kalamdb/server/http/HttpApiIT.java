@@ -165,7 +165,12 @@ class HttpApiIT {
         String auth = "Bearer " + login("alice", "AlicePass1").getString("access_token");
         assertApiError(sql(auth, "{\"sql\":\"BAD\"}"), 400, "INVALID_SQL", "syntax error [line=1, column=1]");
         assertApiError(sql(auth, "{\"sql\":\"FORBIDDEN\"}"), 403, "PERMISSION_DENIED", "not for you");
-        assertApiError(sql(auth, "{\"sql\":\"CRASH\"}"), 500, "INTERNAL_ERROR", "internal error: boom");
+        // an unexpected engine failure: the client learns a reference, never the exception's text
+        HttpResponse<Buffer> crash = sql(auth, "{\"sql\":\"CRASH\"}");
+        assertEquals(500, crash.statusCode(), crash.bodyAsString());
+        JsonObject crashError = crash.bodyAsJsonObject().getJsonObject("error");
+        assertEquals("INTERNAL_ERROR", crashError.getString("code"));
+        assertTrue(crashError.getString("message").matches("internal error \\[ref=[0-9a-f]+]"), crash.bodyAsString());
         HttpResponse<Buffer> badJson = sql(auth, "{\"sql\": nope");
         assertEquals(400, badJson.statusCode());
         assertEquals("INVALID_INPUT", badJson.bodyAsJsonObject().getJsonObject("error").getString("code"));

@@ -47,7 +47,7 @@ final class RawWsClient implements AutoCloseable {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
-                + "Authorization: Bearer " + bearerToken + "\r\n\r\n";
+                + (bearerToken == null ? "" : "Authorization: Bearer " + bearerToken + "\r\n") + "\r\n";
         client.out.write(request.getBytes(StandardCharsets.US_ASCII));
         client.out.flush();
         String status = client.readLine();
@@ -62,9 +62,58 @@ final class RawWsClient implements AutoCloseable {
 
     /** Sends a text message (thread-safe: a keepalive thread may send too). */
     synchronized void send(JsonObject message) throws IOException {
-        byte[] payload = message.encode().getBytes(StandardCharsets.UTF_8);
+        sendFrame(0x81, message.encode().getBytes(StandardCharsets.UTF_8)); // FIN + text
+    }
+
+    /** Sends several text messages in one write, so that they reach the server back to back. */
+    synchronized void sendTogether(JsonObject... messages) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (JsonObject message : messages) {
+            all.write(frame(0x81, message.encode().getBytes(StandardCharsets.UTF_8)));
+        }
+        out.write(all.toByteArray());
+        out.flush();
+    }
+
+    /** Sends one masked frame whose first byte (FIN, RSV1-3, opcode) is given as is. */
+    synchronized void sendFrame(int firstByte, byte[] payload) throws IOException {
+        out.write(frame(firstByte, payload));
+        out.flush();
+    }
+
+    /**
+     * Reads until the server closes: the status code of its close frame, or -1 when the connection ended without
+     * one. Data frames on the way are skipped; fails when nothing ends the connection within {@code timeoutMs}.
+     */
+    int awaitClose(int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        try {
+            while (true) {
+                int b0 = in.read();
+                if (b0 < 0) {
+                    return -1;
+                }
+                int b1 = in.readUnsignedByte();
+                long length = b1 & 0x7f;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = new byte[(int) length];
+                in.readFully(payload);
+                if ((b0 & 0x0f) == 0x8) {
+                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                }
+            }
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] frame(int firstByte, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x81); // FIN + text
+        frame.write(firstByte);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65_536) {
@@ -79,12 +128,11 @@ final class RawWsClient implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
-        frame.write(mask);
+        frame.write(mask, 0, 4);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
     }
 
     /** The next data message as JSON, or null when none arrives within {@code timeoutMs}. */

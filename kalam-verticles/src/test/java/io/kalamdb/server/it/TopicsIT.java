@@ -45,6 +45,7 @@ class TopicsIT {
         values.put("auth.root_password", SqlApiIT.ROOT_PASSWORD);
         values.put("auth.bcrypt_cost", "4");
         values.put("topics.visibility_timeout_secs", "1");
+        values.put("rate_limit.max_queries_per_sec", "0"); // awaits conditions by polling; RateLimitIT tests the limit
         server = Futures.await(KalamServer.start(ServerConfig.of(values)));
         api = new ApiClient(server.baseUrl());
         root = api.login("root", SqlApiIT.ROOT_PASSWORD);
