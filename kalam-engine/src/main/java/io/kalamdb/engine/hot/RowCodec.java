@@ -18,10 +18,14 @@ import java.util.List;
  * Binary row format: {@code seq(8) deleted(1) count(2)} then per non-null value {@code columnId(2) kind(1)
  * payload}. Column ids survive renames; values of dropped columns are skipped on read, columns added later
  * read as null, and a value stored under an older type is converted to the current one.
+ *
+ * <p>The format is frozen (ADR 0006, pinned by {@code RowCodecGoldenTest}): numbers are big-endian; {@code kind}
+ * is {@link KalamType.Kind#code()}, never an ordinal. Payloads: BOOLEAN 1 byte (0/1); SMALLINT 2; INT and DATE
+ * (epoch days) 4; FLOAT 4 (IEEE 754); BIGINT, TIMESTAMP, DATETIME (epoch µs), TIME (µs of day) and DOUBLE 8;
+ * DECIMAL ({@code toPlainString}), TEXT, JSON and UUID as {@code length(4) utf8}; BYTES as {@code length(4)
+ * bytes}.
  */
 public final class RowCodec {
-    private static final KalamType.Kind[] KINDS = KalamType.Kind.values();
-
     private RowCodec() {
     }
 
@@ -45,7 +49,7 @@ public final class RowCodec {
                 }
                 ColumnDef c = columns.get(i);
                 out.writeShort(c.id());
-                out.writeByte(c.type().kind().ordinal());
+                out.writeByte(c.type().kind().code());
                 writeValue(out, c.type().kind(), v);
             }
             return bytes.toByteArray();
@@ -78,7 +82,7 @@ public final class RowCodec {
         Object[] values = new Object[columns.size()];
         for (int k = 0; k < count; k++) {
             int columnId = in.getShort() & 0xffff;
-            KalamType.Kind kind = KINDS[in.get()];
+            KalamType.Kind kind = KalamType.Kind.fromCode(in.get());
             Object v = readValue(in, kind);
             int index = indexOfId(columns, columnId);
             if (index >= 0) {
@@ -100,7 +104,7 @@ public final class RowCodec {
         int count = in.getShort() & 0xffff;
         for (int k = 0; k < count; k++) {
             int columnId = in.getShort() & 0xffff;
-            KalamType.Kind kind = KINDS[in.get()];
+            KalamType.Kind kind = KalamType.Kind.fromCode(in.get());
             if (columnId == target.id()) {
                 Object v = readValue(in, kind);
                 return target.type().kind() == kind ? v : ValueCoercion.convertStored(v, kind, target.type());
