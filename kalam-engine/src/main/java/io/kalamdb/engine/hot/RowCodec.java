@@ -3,6 +3,7 @@ package io.kalamdb.engine.hot;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.sql.ValueCoercion;
 
 import java.io.ByteArrayOutputStream;
@@ -48,6 +49,9 @@ public final class RowCodec {
                     continue;
                 }
                 ColumnDef c = columns.get(i);
+                if (v instanceof String text) {
+                    requireWellFormed(text, c.name());
+                }
                 out.writeShort(c.id());
                 out.writeByte(c.type().kind().code());
                 writeValue(out, c.type().kind(), v);
@@ -55,6 +59,23 @@ public final class RowCodec {
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Refuses text with an unpaired UTF-16 surrogate: UTF-8 cannot hold it (it would be stored as {@code ?}), so
+     * the stored row would differ from its key and from what was written.
+     */
+    private static void requireWellFormed(String text, String column) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw KalamException.execution("text is not valid Unicode: an unpaired surrogate U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i + " [column="
+                        + column + "]");
+            }
         }
     }
 

@@ -127,6 +127,20 @@ class KeyOrderQueryTest {
     }
 
     @Test
+    void textThatUtf8CannotHoldIsRefused() {
+        for (String bad : List.of("\ud800", "a\udc00", "x\ud83d", "\ude00\ud83d")) {
+            KalamException e = assertThrows(KalamException.class,
+                    () -> fx.sql(U1, "INSERT INTO o.txt (k, n) VALUES ($1, 1)", bad));
+            assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+            KalamException inValue = assertThrows(KalamException.class,
+                    () -> fx.sql(U1, "INSERT INTO o.idx (id, label) VALUES (9999, $1)", bad));
+            assertTrue(inValue.getMessage().contains("[column=label]"), inValue.getMessage());
+        }
+        assertEquals(TEXTS.size(), fx.one(U1, "SELECT k FROM o.txt").rowCount(), "nothing was written");
+        assertEquals(0, fx.one(U1, "SELECT id FROM o.idx WHERE id = 9999").rowCount());
+    }
+
+    @Test
     void indexedColumnsAnswerInValueAndKeyOrder() {
         List<Object[]> all = calcite("SELECT id, label, amount FROM o.idx WHERE 1 = 1 ORDER BY id");
         for (String label : TEXTS.subList(9, 13)) {
