@@ -52,6 +52,7 @@ class KeyOrderQueryTest {
         fx.sql(EngineFixture.ROOT, "CREATE NAMESPACE o; "
                 + "CREATE TABLE o.dec (k DECIMAL(20,4) PRIMARY KEY, n INT) WITH (TYPE='USER'); "
                 + "CREATE TABLE o.txt (k TEXT PRIMARY KEY, n INT) WITH (TYPE='USER'); "
+                + "CREATE TABLE o.dbl (k DOUBLE PRIMARY KEY) WITH (TYPE='USER'); "
                 + "CREATE TABLE o.idx (id BIGINT PRIMARY KEY, label TEXT, amount DECIMAL(12,2)) WITH (TYPE='USER'); "
                 + "CREATE INDEX ON o.idx (label); CREATE INDEX ON o.idx (amount)");
         Set<BigDecimal> values = new LinkedHashSet<>();
@@ -124,6 +125,19 @@ class KeyOrderQueryTest {
         assertEquals(expected.reversed(), texts(direct("SELECT k FROM o.txt ORDER BY k DESC")));
         assertEquals(expected.reversed().subList(0, 5), texts(direct("SELECT k FROM o.txt ORDER BY k DESC LIMIT 5")));
         assertEquals(1, fx.one(U1, "SELECT k FROM o.txt WHERE k = $1", "\ud83d\ude00").rowCount());
+    }
+
+    @Test
+    void doubleKeysAreSqlValues() {
+        fx.sql(U1, "INSERT INTO o.dbl (k) VALUES ($1), ($2), ($3)", 0.0, -1.5, 2.5e300);
+        KalamException negativeZero = assertThrows(KalamException.class,
+                () -> fx.sql(U1, "INSERT INTO o.dbl (k) VALUES ($1)", -0.0));
+        assertTrue(negativeZero.getMessage().contains("Primary key violation"), "-0.0 = 0.0: one key");
+        for (double notSortable : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            assertThrows(KalamException.class, () -> fx.sql(U1, "INSERT INTO o.dbl (k) VALUES ($1)", notSortable));
+        }
+        assertEquals(List.of(-1.5, 0.0, 2.5e300), fx.one(U1, "SELECT k FROM o.dbl ORDER BY k").rows().stream()
+                .map(r -> ((Number) r[0]).doubleValue()).toList());
     }
 
     @Test
