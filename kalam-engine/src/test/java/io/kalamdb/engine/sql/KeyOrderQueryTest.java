@@ -128,6 +128,21 @@ class KeyOrderQueryTest {
     }
 
     @Test
+    void keyColumnsKeepTheirTypeWhileKeysAreStored() {
+        for (String alter : List.of("ALTER TABLE o.dec MODIFY COLUMN k TEXT", "ALTER TABLE o.txt MODIFY k BIGINT",
+                "ALTER TABLE o.idx ALTER COLUMN label TYPE INT", "ALTER TABLE o.idx MODIFY amount DOUBLE")) {
+            KalamException e = assertThrows(KalamException.class, () -> fx.sql(EngineFixture.ROOT, alter));
+            assertTrue(e.getMessage().startsWith("cannot change the type of a primary key or indexed column"),
+                    e.getMessage());
+        }
+        assertEquals(1, fx.one(U1, "SELECT k FROM o.dec WHERE k = 1.5").rowCount());
+        fx.sql(EngineFixture.ROOT, "CREATE TABLE o.empty (k INT PRIMARY KEY) WITH (TYPE='USER'); "
+                + "ALTER TABLE o.empty MODIFY COLUMN k TEXT; ALTER TABLE o.idx MODIFY COLUMN amount DECIMAL(12,2)");
+        fx.sql(U1, "INSERT INTO o.empty (k) VALUES ('b'), ('a')");
+        assertEquals(List.of("a", "b"), texts(fx.one(U1, "SELECT k FROM o.empty ORDER BY k").rows()));
+    }
+
+    @Test
     void doubleKeysAreSqlValues() {
         fx.sql(U1, "INSERT INTO o.dbl (k) VALUES ($1), ($2), ($3)", 0.0, -1.5, 2.5e300);
         KalamException negativeZero = assertThrows(KalamException.class,
