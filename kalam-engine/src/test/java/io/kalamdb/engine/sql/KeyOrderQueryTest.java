@@ -211,7 +211,7 @@ class KeyOrderQueryTest {
 
     private static DirectQuery plan(String sql, Object... params) {
         Stmt.Query q = (Stmt.Query) KalamParser.parse(sql, List.of(params), "default");
-        return DirectQuery.plan(q.node(), q, fx.engine().catalog());
+        return DirectQuery.plan(q.node(), q, fx.engine().catalog(), "default");
     }
 
     private static void assertDecimals(List<BigDecimal> expected, List<Object[]> rows) {
