@@ -23,6 +23,12 @@ public interface HotStore extends AutoCloseable {
     /** Keys in [{@code from}, {@code to}) within {@code prefix}, forward. */
     Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse);
 
+    /**
+     * Keys in [{@code lower}, {@code upper}) ({@code upper} null: every key from {@code lower} on), in key order or
+     * in reverse. The bounds end the iteration inside the store, so no key outside them is read.
+     */
+    Cursor scanBetween(Space space, byte[] lower, byte[] upper, boolean reverse);
+
     /** A consistent read-only view of the store as of now; must be closed. */
     Snapshot snapshot();
 
@@ -41,6 +47,9 @@ public interface HotStore extends AutoCloseable {
         byte[] get(Space space, byte[] key);
 
         Cursor scan(Space space, byte[] prefix, boolean reverse);
+
+        /** As {@link HotStore#scanBetween}, in this view. */
+        Cursor scanBetween(Space space, byte[] lower, byte[] upper, boolean reverse);
 
         @Override
         void close();

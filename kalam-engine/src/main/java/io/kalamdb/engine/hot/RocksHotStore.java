@@ -229,7 +229,13 @@ public final class RocksHotStore implements HotStore {
     @Override
     public Cursor scan(Space space, byte[] prefix, boolean reverse) {
         checkNotFenced();
-        return new RocksCursor(space, prefix, null, reverse, null);
+        return new RocksCursor(space, prefix, KeyCodec.prefixUpperBound(prefix), null, reverse, null);
+    }
+
+    @Override
+    public Cursor scanBetween(Space space, byte[] lower, byte[] upper, boolean reverse) {
+        checkNotFenced();
+        return new RocksCursor(space, lower, upper, null, reverse, null);
     }
 
     @Override
@@ -252,7 +258,13 @@ public final class RocksHotStore implements HotStore {
             @Override
             public Cursor scan(Space space, byte[] prefix, boolean reverse) {
                 checkNotFenced();
-                return new RocksCursor(space, prefix, null, reverse, snap);
+                return new RocksCursor(space, prefix, KeyCodec.prefixUpperBound(prefix), null, reverse, snap);
+            }
+
+            @Override
+            public Cursor scanBetween(Space space, byte[] lower, byte[] upper, boolean reverse) {
+                checkNotFenced();
+                return new RocksCursor(space, lower, upper, null, reverse, snap);
             }
 
             @Override
@@ -266,7 +278,7 @@ public final class RocksHotStore implements HotStore {
     @Override
     public Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse) {
         checkNotFenced();
-        return new RocksCursor(space, prefix, from, reverse, null);
+        return new RocksCursor(space, prefix, KeyCodec.prefixUpperBound(prefix), from, reverse, null);
     }
 
     @Override
@@ -343,14 +355,17 @@ public final class RocksHotStore implements HotStore {
         private final boolean reverse;
         private boolean started;
 
-        /** Iterates keys with {@code prefix}; RocksDB's iterate bounds end the range, so no key is copied to check. */
-        RocksCursor(Space space, byte[] prefix, byte[] from, boolean reverse, org.rocksdb.Snapshot snap) {
+        /**
+         * Iterates keys in [{@code lower}, {@code upper}) ({@code upper} null: unbounded) from {@code from} (null:
+         * the first, or in reverse the last); RocksDB's iterate bounds end the range, so no key is copied to check.
+         */
+        RocksCursor(Space space, byte[] prefix, byte[] end, byte[] from, boolean reverse,
+                            org.rocksdb.Snapshot snap) {
             this.space = space;
             this.reverse = reverse;
             if (snap != null) {
                 readOptions.setSnapshot(snap);
             }
-            byte[] end = KeyCodec.prefixUpperBound(prefix);
             this.lower = new org.rocksdb.Slice(prefix);
             this.upper = end == null ? null : new org.rocksdb.Slice(end);
             readOptions.setIterateLowerBound(lower);

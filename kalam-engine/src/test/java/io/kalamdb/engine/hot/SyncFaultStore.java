@@ -60,6 +60,11 @@ public final class SyncFaultStore implements HotStore {
     }
 
     @Override
+    public Cursor scanBetween(Space space, byte[] lower, byte[] upper, boolean reverse) {
+        return delegate.scanBetween(space, lower, upper, reverse);
+    }
+
+    @Override
     public Snapshot snapshot() {
         return delegate.snapshot();
     }
