@@ -27,13 +27,11 @@ public final class Authorizer {
     private final TableRights rights;
     private final QueryRunner queries;
     private final DmlPlanner dml;
-    private final DirectPlanCache directPlans;
 
-    public Authorizer(Catalog catalog, QueryRunner queries, DmlPlanner dml, DirectPlanCache directPlans) {
+    public Authorizer(Catalog catalog, QueryRunner queries, DmlPlanner dml) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.dml = requireNonNull(dml, "dml is null");
-        this.directPlans = requireNonNull(directPlans, "directPlans is null");
         this.rights = new TableRights(catalog);
     }
 
@@ -169,12 +167,8 @@ public final class Authorizer {
         return TableType.SHARED;
     }
 
-    /** The tables a query reads: its direct plan's one table, else its Calcite plan's, else its text's. */
+    /** The tables a query reads: its Calcite plan's, else its text's. */
     private List<Stmt.TableRef> queryTables(Stmt.Query q, String ns) {
-        DirectQuery direct = directPlans.get(q, ns);
-        if (direct != null) {
-            return List.of(new Stmt.TableRef(direct.table().namespace(), direct.table().name()));
-        }
         List<PlannedTables.Name> reads = queries.reads(q.sql(), ns);
         if (reads == null) {
             return q.tables();
@@ -187,11 +181,6 @@ public final class Authorizer {
     }
 
     private void checkQueryReads(Stmt.Query q, Session s, String ns) {
-        DirectQuery direct = directPlans.get(q, ns);
-        if (direct != null) {
-            rights.checkRead(direct.table().namespace(), direct.table().name(), s);
-            return;
-        }
         List<PlannedTables.Name> reads = queries.reads(q.sql(), ns);
         if (reads != null) {
             rights.checkReads(reads, s);

@@ -218,6 +218,36 @@ public final class CalciteSql {
         return false;
     }
 
+    /**
+     * Refuses a top-level LIMIT or OFFSET literal that is not a whole number from 0 to {@link Long#MAX_VALUE}, with a
+     * message that names the clause (Calcite's own would speak of a DECIMAL overflow).
+     */
+    public static void checkLimits(SqlNode node) {
+        SqlNode fetch = null;
+        SqlNode offset = null;
+        if (node instanceof SqlOrderBy o) {
+            fetch = o.fetch;
+            offset = o.offset;
+        } else if (node instanceof SqlSelect s) {
+            fetch = s.getFetch();
+            offset = s.getOffset();
+        } else if (node instanceof SqlWith w) {
+            checkLimits(w.body);
+        }
+        for (SqlNode n : new SqlNode[] {fetch, offset}) {
+            if (n instanceof org.apache.calcite.sql.SqlNumericLiteral lit) {
+                java.math.BigDecimal v = lit.getValueAs(java.math.BigDecimal.class);
+                if (v.signum() < 0 || v.stripTrailingZeros().scale() > 0
+                        || v.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                    String text = v.toPlainString();
+                    throw KalamException.execution("LIMIT and OFFSET must be whole numbers from 0 to "
+                            + Long.MAX_VALUE + " [value=" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
+                            + "]");
+                }
+            }
+        }
+    }
+
     /** Whether any identifier of the statement names the {@code _deleted} column. */
     public static boolean mentionsDeleted(SqlNode node) {
         boolean[] found = {false};

@@ -129,6 +129,7 @@ public final class KalamParser {
         if (!node.getKind().belongsTo(SqlKind.QUERY)) {
             throw KalamException.invalidSql("expected a query [kind=" + node.getKind() + "]");
         }
+        CalciteSql.checkLimits(node);
         List<Stmt.TableRef> tables = new ArrayList<>();
         for (List<String> names : CalciteSql.tableNames(node)) {
             tables.add(tableRef(names, defaultNamespace));

@@ -6,37 +6,44 @@ import io.kalamdb.engine.StatementControl;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
-import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.hot.RowCodec;
-import io.kalamdb.engine.hot.Space;
-import io.kalamdb.engine.hot.StoredRow;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.schema.ScannableTable;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
- * A user table as Calcite sees it: the user columns followed by {@code _seq} and {@code _deleted}, scanned
- * from the hot store in primary-key order within the partition of the current {@link ScanScope}. Every row read
+ * A user table as Calcite sees it: the user columns followed by {@code _seq} and {@code _deleted}, read through a
+ * {@link PartitionReader} within the partition of the current {@link ScanScope}. Calcite plans it as a
+ * {@link KScan}, which asks for only what storage answers exactly ({@link ScanSpec}); soft-deleted rows are hidden
+ * unless the statement names {@code _deleted}, expired rows of a STREAM table are skipped, and every row read
  * checks the request's {@link StatementControl} (deadline, cancellation).
  */
-public final class KalamTable extends AbstractTable implements ScannableTable {
+public final class KalamTable extends AbstractTable implements TranslatableTable {
     private final TableDef def;
-    private final HotStore store;
+    private final PartitionReader reader;
 
-    public KalamTable(TableDef def, HotStore store) {
+    public KalamTable(TableDef def, PartitionReader reader) {
         this.def = requireNonNull(def, "def is null");
-        this.store = requireNonNull(store, "store is null");
+        this.reader = requireNonNull(reader, "reader is null");
     }
 
     public TableDef def() {
@@ -59,24 +66,49 @@ public final class KalamTable extends AbstractTable implements ScannableTable {
         return b.build();
     }
 
+    /** No collation is declared: the scan can run in either direction, and says so per plan. */
+    @Override
+    public Statistic getStatistic() {
+        return Statistics.of(1_000_000d, List.of(ImmutableBitSet.of(def.primaryKeyIndex())));
+    }
+
+    @Override
+    public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+        return KScan.create(context.getCluster(), relOptTable, this, ScanSpec.full());
+    }
+
     /** The partition a scan in this scope reads. */
     public String partitionFor(ScanScope scope) {
         return def.type().isPerUser() ? scope.userId() : "";
     }
 
-    @Override
-    public Enumerable<Object[]> scan(DataContext root) {
+    /**
+     * The rows {@code spec} asks for, in the current scope, as rows of {@link #rowType}. Called by the code Calcite
+     * generates for a {@link KScan}; the bounds' parameters are read from {@code root}.
+     */
+    public Enumerable<Object[]> scan(DataContext root, ScanSpec spec) {
         ScanScope scope = ScanScope.current();
-        byte[] prefix = KeyCodec.partitionPrefix(def.id(), partitionFor(scope));
+        byte[] partition = KeyCodec.partitionPrefix(def.id(), partitionFor(scope));
         boolean includeDeleted = scope.includeDeleted();
+        boolean reverse = spec.order() == ScanSpec.Order.PK_DESC;
+        ScanKeys keys = ScanKeys.of(def, spec, root);
+        if (keys == null) {
+            return Linq4j.emptyEnumerable();
+        }
         long expiredBeforeMs = def.type() == TableType.STREAM && def.ttlSeconds() != null
                 ? System.currentTimeMillis() - def.ttlSeconds() * 1000 : Long.MIN_VALUE;
-        List<ColumnDef> columns = def.columns();
+        // index entries exist for live rows only: a statement that sees deleted rows filters the partition instead
+        boolean byIndex = spec.access() == ScanSpec.Access.INDEX_EQ && !includeDeleted;
+        byte[] indexValue = spec.access() == ScanSpec.Access.INDEX_EQ ? keys.from() : null;
+        int indexColumn = spec.column();
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
+                PartitionReader.RowCursor cursor = byIndex
+                        ? reader.scanIndex(partition, def.columns().get(indexColumn).id(), indexValue, reverse)
+                        : indexValue != null ? reader.scanKeys(partition, null, null, reverse)
+                        : reader.scanKeys(partition, keys.from(), keys.to(), reverse);
                 return new Enumerator<>() {
-                    private final HotStore.Cursor cursor = store.scan(Space.ROWS, prefix, false);
                     private Object[] current;
 
                     @Override
@@ -92,17 +124,13 @@ public final class KalamTable extends AbstractTable implements ScannableTable {
                             if (!includeDeleted && RowCodec.isDeleted(value)) {
                                 continue;
                             }
-                            StoredRow row = RowCodec.decode(def, value);
-                            if (SnowflakeGenerator.timestampMs(row.seq()) < expiredBeforeMs) {
+                            if (SnowflakeGenerator.timestampMs(RowCodec.seqOf(value)) < expiredBeforeMs) {
                                 continue;
                             }
-                            Object[] out = new Object[columns.size() + 2];
-                            for (int i = 0; i < columns.size(); i++) {
-                                out[i] = CalciteTypes.toInternal(columns.get(i).type(), row.values()[i]);
+                            if (!byIndex && indexValue != null && !hasIndexValue(value, indexColumn, indexValue)) {
+                                continue;
                             }
-                            out[columns.size()] = row.seq();
-                            out[columns.size() + 1] = row.deleted();
-                            current = out;
+                            current = CalciteTypes.internalRow(def, RowCodec.decode(def, value));
                             return true;
                         }
                         return false;
@@ -120,5 +148,11 @@ public final class KalamTable extends AbstractTable implements ScannableTable {
                 };
             }
         };
+    }
+
+    /** Whether the stored row's column has the value whose index key is {@code key} (what an index entry says). */
+    private boolean hasIndexValue(byte[] stored, int column, byte[] key) {
+        Object v = RowCodec.decodeColumn(def, stored, column);
+        return v != null && Arrays.equals(KeyCodec.encodePk(def.columns().get(column).type(), v), key);
     }
 }

@@ -12,7 +12,9 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.error.ErrorText;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
+import io.kalamdb.engine.hot.PartitionReader;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -67,14 +69,14 @@ public final class QueryRunner {
     }
 
     private final Catalog catalog;
-    private final HotStore store;
+    private final PartitionReader reader;
     private final SystemTables systemTables;
     private final TableRights rights;
     private final ThreadLocal<Conn> connections = new ThreadLocal<>();
 
     public QueryRunner(Catalog catalog, HotStore store, SystemTables systemTables) {
         this.catalog = requireNonNull(catalog, "catalog is null");
-        this.store = requireNonNull(store, "store is null");
+        this.reader = new HotPartitionReader(requireNonNull(store, "store is null"));
         this.systemTables = requireNonNull(systemTables, "systemTables is null");
         this.rights = new TableRights(catalog);
     }
@@ -337,7 +339,7 @@ public final class QueryRunner {
                 for (NamespaceDef ns : catalog.namespaces()) {
                     Map<String, Table> tables = new HashMap<>();
                     for (TableDef t : catalog.tables(ns.name())) {
-                        tables.put(t.name(), new KalamTable(t, store));
+                        tables.put(t.name(), new KalamTable(t, reader));
                     }
                     root.add(ns.name(), new FixedSchema(tables));
                 }

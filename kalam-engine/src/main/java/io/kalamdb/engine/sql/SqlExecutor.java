@@ -40,8 +40,6 @@ public final class SqlExecutor {
     private final DdlExecutor ddl;
     private final TopicExecutor topicExecutor;
     private final HotStore store;
-    private final DirectPlanCache directPlans;
-    private final TableRights rights;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log,
                        QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
@@ -54,9 +52,7 @@ public final class SqlExecutor {
         this.ddl = requireNonNull(ddl, "ddl is null");
         this.topicExecutor = requireNonNull(topicExecutor, "topicExecutor is null");
         this.store = requireNonNull(store, "store is null");
-        this.directPlans = new DirectPlanCache(catalog);
-        this.authorizer = new Authorizer(catalog, queries, dml, directPlans);
-        this.rights = new TableRights(catalog);
+        this.authorizer = new Authorizer(catalog, queries, dml);
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {
@@ -381,12 +377,7 @@ public final class SqlExecutor {
         }
         int limit = q.hasLimit() ? config.maxQueryLimit() : config.defaultQueryLimit();
         ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted());
-        DirectQuery direct = directPlans.get(q, ns);
-        if (direct != null) {
-            rights.checkRead(direct.table().namespace(), direct.table().name(), session);
-        }
-        QueryRunner.Output out = direct != null ? direct.run(store, q.params(), s, limit)
-                : queries.run(q.sql(), q.params(), ns, session, s, limit);
+        QueryRunner.Output out = queries.run(q.sql(), q.params(), ns, session, s, limit);
         return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
     }
 
