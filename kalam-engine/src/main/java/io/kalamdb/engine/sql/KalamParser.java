@@ -134,8 +134,15 @@ public final class KalamParser {
         for (List<String> names : CalciteSql.tableNames(node)) {
             tables.add(tableRef(names, defaultNamespace));
         }
-        String text = explain ? "EXPLAIN PLAN FOR " + p.sql() : p.sql();
-        return new Stmt.Query(text, node, p.params(), tables, CalciteSql.mentionsDeleted(node), CalciteSql.hasLimit(node),
+        String text = "EXPLAIN PLAN FOR " + p.sql();
+        List<Object> queryParams = p.params();
+        if (!explain) {
+            // EXPLAIN shows the plan of the text as written; a query runs the plan of its normalised template
+            LiteralNormalizer.Normalized n = LiteralNormalizer.normalize(p.sql(), node, p.params());
+            text = n.sql();
+            queryParams = n.params();
+        }
+        return new Stmt.Query(text, node, queryParams, tables, CalciteSql.mentionsDeleted(node), CalciteSql.hasLimit(node),
                 explain);
     }
 

@@ -339,15 +339,16 @@ final class KalamRules {
 
     /**
      * The bound of a literal or a parameter operand whose type belongs with the column's, or null. A parameter is
-     * pushed for integer, decimal, text and boolean columns, also under {@code CAST(? AS VARCHAR)}; temporal bounds
-     * only as literals.
+     * pushed for integer, decimal, text and boolean columns, also under a cast that widens it without loss or
+     * {@code CAST(? AS VARCHAR)} (what the literal normaliser writes); temporal bounds only as literals.
      */
     private static ScanSpec.Bound bound(KalamType type, RexNode operand, boolean inclusive) {
         RexNode o = operand;
-        if (o.getKind() == SqlKind.CAST && ((RexCall) o).getOperands().get(0) instanceof RexDynamicParam
-                && o.getType().getSqlTypeName() == SqlTypeName.VARCHAR
-                && o.getType().getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED) {
-            o = ((RexCall) o).getOperands().get(0);
+        if (o.getKind() == SqlKind.CAST && ((RexCall) o).getOperands().get(0) instanceof RexDynamicParam p
+                && (losslessWidening(p.getType(), o.getType())
+                    || o.getType().getSqlTypeName() == SqlTypeName.VARCHAR
+                        && o.getType().getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED)) {
+            o = p;
         }
         if (!sameFamily(type, o.getType())) {
             return null;
