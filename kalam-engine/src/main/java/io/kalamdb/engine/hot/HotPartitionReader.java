@@ -103,10 +103,13 @@ public final class HotPartitionReader implements PartitionReader {
         };
     }
 
-    @Override
-    public Snapshot snapshot() {
-        HotStore.Snapshot snap = requireNonNull(store, "a snapshot has no snapshot").snapshot();
-        HotPartitionReader reader = new HotPartitionReader(new Source() {
+    /**
+     * A reader of a snapshot someone else took (and closes), such as the applier's boundary snapshot of a live
+     * query; its own {@link #snapshot()} is not supported.
+     */
+    public static PartitionReader over(HotStore.Snapshot snap) {
+        requireNonNull(snap, "snap is null");
+        return new HotPartitionReader(new Source() {
             @Override
             public byte[] get(Space space, byte[] key) {
                 return snap.get(space, key);
@@ -117,6 +120,15 @@ public final class HotPartitionReader implements PartitionReader {
                 return snap.scanBetween(space, lower, upper, reverse);
             }
         });
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        if (store == null) {
+            throw new UnsupportedOperationException("a snapshot of a snapshot");
+        }
+        HotStore.Snapshot snap = store.snapshot();
+        PartitionReader reader = over(snap);
         return new Snapshot() {
             @Override
             public byte[] get(byte[] partition, byte[] pk) {

@@ -12,10 +12,11 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.hot.RowCodec;
-import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
 import io.kalamdb.engine.sql.CalciteSql;
 import io.kalamdb.engine.sql.FilterCompiler;
@@ -62,6 +63,10 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     private final BlockingQueue<List<ChangeEvent>> queue = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
     private volatile boolean closed;
+
+    /** How initial data is read from a subscription's snapshot (a test may count the reads). */
+    private volatile java.util.function.Function<HotStore.Snapshot, PartitionReader> readers =
+            HotPartitionReader::over;
 
     public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser) {
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -118,6 +123,11 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             deliverInitial(sub, first);
         }
         return sub;
+    }
+
+    /** Replaces how initial data is read from snapshots; for tests that count the rows each page reads. */
+    void readers(java.util.function.Function<HotStore.Snapshot, PartitionReader> newReaders) {
+        this.readers = requireNonNull(newReaders, "newReaders is null");
     }
 
     /** Sends the next page of initial data ({@code _seq > lastSeqId}, or after the last page sent). */
@@ -296,8 +306,11 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         return sub.filter().test(current, row);
     }
 
-    /** Rows with {@code _seq > after}, ascending, one page. Resumes include soft-deleted rows (the client
-     * learns what was deleted while it was away). */
+    /**
+     * Rows with {@code _seq > after}, ascending, one page: the read seeks to the first seq after the previous page,
+     * so a page costs its own rows, not every row before it. Resumes include soft-deleted rows (the client learns
+     * what was deleted while it was away).
+     */
     private InitialBatch page(Subscription sub, long after, int size) {
         TableDef t = current(sub);
         byte[] prefix = KeyCodec.partitionPrefix(t.id(), sub.partition());
@@ -305,17 +318,11 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         List<Map<String, Object>> rows = new ArrayList<>();
         boolean hasMore = false;
         long last = after;
-        try (HotStore.Cursor c = sub.snapshot.scan(Space.SEQ_INDEX, prefix, false)) {
-            byte[] start = KeyCodec.seqKey(prefix, after + 1);
+        long from = after == Long.MAX_VALUE ? after : Math.max(0, after + 1);
+        try (PartitionReader.RowCursor c = readers.apply(sub.snapshot).scanSeq(prefix, from, Long.MAX_VALUE, false)) {
             while (c.next()) {
                 io.kalamdb.engine.StatementControl.checkCurrent();
-                if (java.util.Arrays.compareUnsigned(c.key(), start) < 0) {
-                    continue;
-                }
-                byte[] value = sub.snapshot.get(Space.ROWS, c.value());
-                if (value == null) {
-                    continue;
-                }
+                byte[] value = c.value();
                 StoredRow row = RowCodec.decode(t, value);
                 if (!visible(sub, t, row, includeDeleted)) {
                     continue;
@@ -337,13 +344,10 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         byte[] prefix = KeyCodec.partitionPrefix(t.id(), sub.partition());
         List<Map<String, Object>> rows = new ArrayList<>();
         long last = 0;
-        try (HotStore.Cursor c = sub.snapshot.scan(Space.SEQ_INDEX, prefix, true)) {
+        try (PartitionReader.RowCursor c = readers.apply(sub.snapshot).scanSeq(prefix, 0, Long.MAX_VALUE, true)) {
             while (rows.size() < n && c.next()) {
                 io.kalamdb.engine.StatementControl.checkCurrent();
-                byte[] value = sub.snapshot.get(Space.ROWS, c.value());
-                if (value == null) {
-                    continue;
-                }
+                byte[] value = c.value();
                 StoredRow row = RowCodec.decode(t, value);
                 if (!visible(sub, t, row, false)) {
                     continue;

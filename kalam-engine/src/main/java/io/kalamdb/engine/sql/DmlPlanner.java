@@ -8,10 +8,11 @@ import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.hot.RowCodec;
-import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
 import io.kalamdb.engine.write.RowOp;
 
@@ -34,12 +35,12 @@ import org.apache.calcite.sql.util.SqlShuttle;
  */
 public final class DmlPlanner {
     private final Catalog catalog;
-    private final HotStore store;
+    private final PartitionReader reader;
     private final QueryRunner queries;
 
     public DmlPlanner(Catalog catalog, HotStore store, QueryRunner queries) {
         this.catalog = requireNonNull(catalog, "catalog is null");
-        this.store = requireNonNull(store, "store is null");
+        this.reader = new HotPartitionReader(requireNonNull(store, "store is null"));
         this.queries = requireNonNull(queries, "queries is null");
     }
 
@@ -309,7 +310,7 @@ public final class DmlPlanner {
         for (Object[] match : matches) {
             io.kalamdb.engine.StatementControl.checkCurrent();
             byte[] pk = KeyCodec.encodePk(columns.get(pkIndex).type(), toStored(columns.get(pkIndex), match[0]));
-            byte[] stored = store.get(Space.ROWS, KeyCodec.rowKey(prefix, pk));
+            byte[] stored = reader.get(prefix, pk);
             if (stored == null || RowCodec.isDeleted(stored)) {
                 continue;
             }

@@ -81,8 +81,28 @@ public final class QueryRunner {
         this.rights = new TableRights(catalog);
     }
 
-    /** A prepared statement and the tables its plan reads. */
-    private record Plan(PreparedStatement statement, List<PlannedTables.Name> reads) {
+    /**
+     * A prepared statement, the tables its plan reads, and its result columns once known (they depend on the plan
+     * only, so they are read from the result set's metadata once, not on every run).
+     */
+    private static final class Plan {
+        private final PreparedStatement statement;
+        private final List<PlannedTables.Name> reads;
+        private List<ColumnInfo> schema;
+        private int[] jdbcTypes;
+
+        Plan(PreparedStatement statement, List<PlannedTables.Name> reads) {
+            this.statement = statement;
+            this.reads = reads;
+        }
+
+        PreparedStatement statement() {
+            return statement;
+        }
+
+        List<PlannedTables.Name> reads() {
+            return reads;
+        }
     }
 
     /** A query's columns and rows (stored representation), and whether more rows than {@code maxRows} exist. */
@@ -120,19 +140,20 @@ public final class QueryRunner {
         requireNonNull(session, "session is null");
         return scope.run(() -> {
             Conn conn = connection();
-            PreparedStatement ps;
+            Plan plan;
             try {
-                ps = conn.prepare(sql, defaultNamespace, session).statement();
+                plan = conn.prepare(sql, defaultNamespace, session);
             } catch (PlanFailure f) {
                 throw f.error;
             }
+            PreparedStatement ps = plan.statement();
             boolean cached = sql.length() <= MAX_CACHED_SQL_LENGTH;
             try {
                 for (int i = 0; i < params.size(); i++) {
                     ps.setObject(i + 1, jdbcParam(params.get(i)));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    return read(rs, maxRows);
+                    return read(rs, maxRows, plan);
                 }
             } catch (SQLException | RuntimeException e) {
                 throw translate(e, sql);
@@ -151,15 +172,22 @@ public final class QueryRunner {
         return value;
     }
 
-    private Output read(ResultSet rs, int maxRows) throws SQLException {
-        ResultSetMetaData md = rs.getMetaData();
-        int n = md.getColumnCount();
-        List<ColumnInfo> schema = new ArrayList<>(n);
-        int[] jdbcTypes = new int[n];
-        for (int i = 1; i <= n; i++) {
-            jdbcTypes[i - 1] = md.getColumnType(i);
-            schema.add(columnInfo(md, i));
+    private Output read(ResultSet rs, int maxRows, Plan plan) throws SQLException {
+        if (plan.schema == null) {
+            ResultSetMetaData md = rs.getMetaData();
+            int columns = md.getColumnCount();
+            List<ColumnInfo> columnInfos = new ArrayList<>(columns);
+            int[] types = new int[columns];
+            for (int i = 1; i <= columns; i++) {
+                types[i - 1] = md.getColumnType(i);
+                columnInfos.add(columnInfo(md, i));
+            }
+            plan.jdbcTypes = types;
+            plan.schema = List.copyOf(columnInfos);
         }
+        List<ColumnInfo> schema = plan.schema;
+        int[] jdbcTypes = plan.jdbcTypes;
+        int n = jdbcTypes.length;
         List<Object[]> rows = new ArrayList<>();
         boolean hasMore = false;
         while (rs.next()) {
