@@ -142,7 +142,8 @@ public final class KalamParser {
             text = n.sql();
             queryParams = n.params();
         }
-        return new Stmt.Query(text, node, queryParams, tables, CalciteSql.mentionsDeleted(node), CalciteSql.hasLimit(node),
+        return new Stmt.Query(text, node, queryParams, tables, CalciteSql.mentionsDeleted(node),
+                CalciteSql.hasLimit(node),
                 explain);
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Authorising on plans must not cost a plan per request: a single INSERT of values never reaches Calcite's
  * planner, the last N messages of a thread plan once (then every request runs the cached plan, whatever its
- * parameters), and any other query plans once per text and thread. Counted with Calcite's own conversion hook on the calling thread, where the engine plans.
+ * parameters), and any other query plans once per text and thread. Counted with Calcite's own conversion hook on
+ * the calling thread, where the engine plans.
  */
 class HotPathPlanningTest {
     private static final Session U1 = new Session("u1", Role.USER);

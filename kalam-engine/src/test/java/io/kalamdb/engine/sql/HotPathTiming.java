@@ -25,7 +25,8 @@ public final class HotPathTiming {
                     + "thread_id TEXT, body TEXT, amount DECIMAL(12,2)) WITH (TYPE='USER'); "
                     + "CREATE INDEX ON chat.messages (thread_id)");
             for (int from = 0; from < ROWS; from += 1000) {
-                StringBuilder sql = new StringBuilder("INSERT INTO chat.messages (id, thread_id, body, amount) VALUES ");
+                StringBuilder sql = new StringBuilder(
+                        "INSERT INTO chat.messages (id, thread_id, body, amount) VALUES ");
                 for (int i = from; i < from + 1000; i++) {
                     sql.append(i == from ? "" : ", ").append('(').append(i).append(", 't").append(i / PER_THREAD)
                             .append("', 'message body number ").append(i).append("', ").append(i % 1000).append(".25)");

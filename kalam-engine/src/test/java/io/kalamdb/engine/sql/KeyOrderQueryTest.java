@@ -174,7 +174,8 @@ class KeyOrderQueryTest {
             List<Long> ids = all.stream().filter(r -> label.equals(r[1])).map(r -> ((Number) r[0]).longValue())
                     .toList();
             String sql = "SELECT id FROM o.idx WHERE label = $1 ORDER BY id";
-            assertTrue(explain(sql, label).contains("access=[INDEX_EQ]"), "equality on an indexed column reads the index");
+            assertTrue(explain(sql, label).contains("access=[INDEX_EQ]"),
+                    "equality on an indexed column reads the index");
             assertEquals(ids, longs(fx.one(U1, sql, label).rows()), label);
             assertEquals(ids.reversed().subList(0, Math.min(3, ids.size())),
                     longs(fx.one(U1, "SELECT id FROM o.idx WHERE label = $1 ORDER BY id DESC LIMIT 3", label).rows()));
@@ -184,7 +185,8 @@ class KeyOrderQueryTest {
                     .map(r -> ((Number) r[0]).longValue()).toList();
             // the operand's scale (4) differs from the column's (2): the index key is the value's, not the text's
             String sql = "SELECT id FROM o.idx WHERE amount = $1 ORDER BY id";
-            assertTrue(explain(sql, amount).contains("access=[INDEX_EQ]"), "equality on an indexed column reads the index");
+            assertTrue(explain(sql, amount).contains("access=[INDEX_EQ]"),
+                    "equality on an indexed column reads the index");
             assertEquals(ids, longs(fx.one(U1, sql, amount).rows()), amount.toString());
         }
         List<Object[]> byAmount = sorted("SELECT amount, id FROM o.idx ORDER BY amount, id");

@@ -49,7 +49,8 @@ class LiteralNormalizerTest {
     @Test
     void literalsBecomeParametersOfTheirOwnType() {
         LiteralNormalizer.Normalized a = normalize("SELECT * FROM nz.m WHERE thread = 't1' ORDER BY id DESC LIMIT 20");
-        LiteralNormalizer.Normalized b = normalize("SELECT * FROM nz.m WHERE thread = 'other' ORDER BY id DESC LIMIT 5");
+        LiteralNormalizer.Normalized b = normalize(
+                "SELECT * FROM nz.m WHERE thread = 'other' ORDER BY id DESC LIMIT 5");
         assertEquals(a.sql(), b.sql());
         assertTrue(a.sql().contains("\"thread\" = CAST(? AS VARCHAR)") && a.sql().contains("FETCH NEXT ? ROWS ONLY"),
                 a.sql());
