@@ -89,6 +89,18 @@ public final class HotPartitionReader implements PartitionReader {
     }
 
     @Override
+    public byte[] nextPartition(long tableId, byte[] afterPartition) {
+        byte[] table = KeyCodec.tablePrefix(tableId);
+        byte[] from = afterPartition == null ? table : KeyCodec.prefixUpperBound(afterPartition);
+        if (from == null) {
+            return null;
+        }
+        try (HotStore.Cursor c = source.scanBetween(Space.SEQ_INDEX, from, KeyCodec.prefixUpperBound(table), false)) {
+            return c.next() ? KeyCodec.partitionPrefix(tableId, KeyCodec.partitionOf(c.key())) : null;
+        }
+    }
+
+    @Override
     public RowCursor scanIndex(byte[] partition, int columnId, byte[] encodedValue, boolean reverse) {
         byte[] prefix = KeyCodec.indexPrefix(partition, columnId, encodedValue);
         HotStore.Cursor c = source.scanBetween(Space.INDEX, prefix, KeyCodec.prefixUpperBound(prefix), reverse);
@@ -148,6 +160,11 @@ public final class HotPartitionReader implements PartitionReader {
             @Override
             public RowCursor scanIndex(byte[] partition, int columnId, byte[] encodedValue, boolean reverse) {
                 return reader.scanIndex(partition, columnId, encodedValue, reverse);
+            }
+
+            @Override
+            public byte[] nextPartition(long tableId, byte[] afterPartition) {
+                return reader.nextPartition(tableId, afterPartition);
             }
 
             @Override

@@ -27,6 +27,13 @@ public interface PartitionReader {
      */
     RowCursor scanIndex(byte[] partition, int columnId, byte[] encodedValue, boolean reverse);
 
+    /**
+     * The prefix of the first partition of table {@code tableId} that holds rows and comes after the partition
+     * {@code afterPartition} (null: the table's first), or null when there is none. One seek per call, so walking
+     * a table's partitions costs one seek per partition, not a read of its rows.
+     */
+    byte[] nextPartition(long tableId, byte[] afterPartition);
+
     /** A point-in-time view: its reads see exactly the writes made before it was taken. Must be closed. */
     Snapshot snapshot();
 

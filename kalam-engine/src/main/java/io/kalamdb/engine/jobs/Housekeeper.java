@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
-import io.kalamdb.engine.hot.RowCodec;
+import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.topic.TopicDef;
 import io.kalamdb.engine.topic.TopicKeys;
@@ -36,6 +37,7 @@ public final class Housekeeper implements AutoCloseable {
 
     private final Catalog catalog;
     private final HotStore store;
+    private final PartitionReader reader;
     private final WriteLog log;
     private final ScheduledExecutorService timer;
     private long runs;
@@ -43,6 +45,7 @@ public final class Housekeeper implements AutoCloseable {
     public Housekeeper(Catalog catalog, HotStore store, WriteLog log, long intervalMs) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.store = requireNonNull(store, "store is null");
+        this.reader = new HotPartitionReader(store);
         this.log = requireNonNull(log, "log is null");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kalam-housekeeper");
@@ -71,21 +74,24 @@ public final class Housekeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * Hard-deletes the rows of a STREAM table past its TTL. A row's {@code _seq} is a snowflake of its write time,
+     * so the expired rows of a partition are the start of its {@code _seq} index: each partition costs a seek and
+     * its expired rows, not a scan of the table.
+     */
     private void evict(TableDef t) {
         long cutoffMs = System.currentTimeMillis() - t.ttlSeconds() * 1000;
+        long cutoffSeq = Math.max(0, cutoffMs - SnowflakeGenerator.EPOCH_MS) << 22;
         List<RowOp> ops = new ArrayList<>();
-        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(t.id()), false)) {
-            while (c.next()) {
-                if (SnowflakeGenerator.timestampMs(RowCodec.seqOf(c.value())) >= cutoffMs) {
-                    continue;
-                }
-                byte[] key = c.key();
-                String partition = KeyCodec.partitionOf(key);
-                byte[] pk = KeyCodec.pkOf(key);
-                ops.add(new RowOp(RowOp.Kind.HARD_DELETE, t.id(), partition, pk, null, null));
-                if (ops.size() == OPS_PER_COMMAND) {
-                    log.commit(new Command.Rows(ops));
-                    ops = new ArrayList<>();
+        for (byte[] p = reader.nextPartition(t.id(), null); p != null; p = reader.nextPartition(t.id(), p)) {
+            String partition = KeyCodec.partitionOf(p);
+            try (PartitionReader.RowCursor c = reader.scanSeq(p, 0, cutoffSeq, false)) {
+                while (c.next()) {
+                    ops.add(new RowOp(RowOp.Kind.HARD_DELETE, t.id(), partition, c.pk(), null, null));
+                    if (ops.size() == OPS_PER_COMMAND) {
+                        log.commit(new Command.Rows(ops));
+                        ops = new ArrayList<>();
+                    }
                 }
             }
         }

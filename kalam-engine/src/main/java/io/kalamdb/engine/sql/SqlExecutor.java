@@ -89,6 +89,28 @@ public final class SqlExecutor {
         }
     }
 
+    /** Statement texts by request text: clients repeat the same texts, and lexing one costs more than its run. */
+    private static final int SPLIT_CACHE_SIZE = 1024;
+    private static final int MAX_SPLIT_CACHED_LENGTH = 4 * 1024;
+    private static final Map<String, List<String>> SPLITS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+                    return size() > SPLIT_CACHE_SIZE;
+                }
+            });
+
+    private static List<String> split(String sql) {
+        List<String> texts = SPLITS.get(sql);
+        if (texts == null) {
+            texts = List.copyOf(SqlLexer.splitStatements(sql));
+            if (sql.length() <= MAX_SPLIT_CACHED_LENGTH) {
+                SPLITS.put(sql, texts);
+            }
+        }
+        return texts;
+    }
+
     private static boolean isCalcite(Throwable e) {
         StackTraceElement[] trace = e.getStackTrace();
         return trace.length > 0 && trace[0].getClassName().startsWith("org.apache.calcite.");
@@ -107,7 +129,7 @@ public final class SqlExecutor {
         checkParams(ps);
         List<String> texts;
         try {
-            texts = SqlLexer.splitStatements(sql);
+            texts = split(sql);
         } catch (KalamException e) {
             throw new KalamException(KalamErrorCode.BATCH_PARSE_ERROR, "Failed to parse SQL batch: "
                     + e.getMessage(), e.line(), e.column(), e);

@@ -128,6 +128,11 @@ class LiveInitialPagingTest {
         }
 
         @Override
+        public byte[] nextPartition(long tableId, byte[] afterPartition) {
+            return delegate.nextPartition(tableId, afterPartition);
+        }
+
+        @Override
         public Snapshot snapshot() {
             throw new UnsupportedOperationException("not used by live queries");
         }
