@@ -143,6 +143,11 @@ class WebSocketAbuseIT {
                     assertTrue(!SqlFuzzIT.JAVA_LEAK.matcher(text).find(), shown + " -> " + json.encode());
                     assertTrue(List.of("error", "auth_success").contains(json.getString("type")),
                             shown + " -> " + json.encode());
+                    if ("AUTH_REVOKED".equals(json.getString("code"))) {
+                        // a bad token on an authenticated socket ends the connection (ADR 0005)
+                        assertEquals(1008, ws.awaitClose(), shown + " -> " + json.encode());
+                        continue;
+                    }
                 } else if (ws.isClosed()) {
                     int code = ws.awaitClose();
                     String reason = String.valueOf(ws.closeReason());
