@@ -135,7 +135,7 @@ class WebSocketAbuseIT {
             try (WsClient ws = WsClient.authenticated(server.baseUrl(), alice)) {
                 ws.sendText(message);
                 String shown = message.length() > 80 ? message.substring(0, 80) + "…" : message;
-                WsClient.Frame frame = ws.poll(1_000);
+                WsClient.Frame frame = ws.poll(400);
                 if (frame != null) {
                     // an error frame (or, to a second authenticate, auth_success again)
                     JsonObject json = frame.json();
