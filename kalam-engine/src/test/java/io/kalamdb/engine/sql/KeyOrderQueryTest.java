@@ -189,6 +189,19 @@ class KeyOrderQueryTest {
             assertNotNull(plan(sql, amount), "equality on an indexed column takes the direct path");
             assertEquals(ids, longs(fx.one(U1, sql, amount).rows()), amount.toString());
         }
+        // the operand is compared exactly, not rounded to the column's scale: 1.505 is no DECIMAL(12,2) value
+        for (String[] condition : new String[][] {{"=", "1.505"}, {"=", "-1.495"}, {">", "1.495"},
+            {"<=", "-1.505"}, {"=", "1.5"}, {"<>", "1.50"}}) {
+            String where = "amount " + condition[0] + " ";
+            BigDecimal operand = new BigDecimal(condition[1]);
+            String literal = "SELECT id FROM o.idx WHERE " + where + condition[1] + " ORDER BY id";
+            String param = "SELECT id FROM o.idx WHERE " + where + "$1 ORDER BY id";
+            assertNotNull(plan(literal), literal);
+            String forced = "SELECT id FROM o.idx WHERE " + where + condition[1] + " AND 1 = 1 ORDER BY id";
+            assertEquals(longs(calcite(forced)), longs(fx.one(U1, literal).rows()), literal);
+            assertEquals(longs(calcite("SELECT id FROM o.idx WHERE " + where + "$1 AND 1 = 1 ORDER BY id", operand)),
+                    longs(fx.one(U1, param, operand).rows()), param + " with " + operand);
+        }
         List<Object[]> byAmount = calcite("SELECT amount, id FROM o.idx ORDER BY amount, id");
         List<Object[]> expected = new ArrayList<>(all);
         expected.sort(Comparator.comparing((Object[] r) -> (BigDecimal) r[2]).thenComparing(r -> (Long) r[0]));
@@ -204,9 +217,9 @@ class KeyOrderQueryTest {
         return fx.one(U1, sql).rows();
     }
 
-    private static List<Object[]> calcite(String sql) {
-        assertNull(plan(sql), "takes the Calcite path: " + sql);
-        return fx.one(U1, sql).rows();
+    private static List<Object[]> calcite(String sql, Object... params) {
+        assertNull(plan(sql, params), "takes the Calcite path: " + sql);
+        return fx.one(U1, sql, params).rows();
     }
 
     private static DirectQuery plan(String sql, Object... params) {
