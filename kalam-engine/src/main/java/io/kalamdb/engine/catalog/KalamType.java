@@ -10,20 +10,51 @@ import java.util.Locale;
  */
 public record KalamType(Kind kind, int precision, int scale) {
 
-    /** The kinds of reference section 1.5, with their wire names. */
+    /**
+     * The kinds of reference section 1.5, with their wire names and their stored byte codes. The code is what
+     * a stored row writes before each value (ADR 0006): frozen, never reused, independent of declaration order.
+     */
     public enum Kind {
-        BOOLEAN("Boolean"), SMALLINT("SmallInt"), INT("Int"), BIGINT("BigInt"), FLOAT("Float"), DOUBLE("Double"),
-        DECIMAL("Decimal"), TEXT("Text"), BYTES("Bytes"), JSON("Json"), TIMESTAMP("Timestamp"),
-        DATETIME("DateTime"), DATE("Date"), TIME("Time"), UUID("Uuid");
+        BOOLEAN("Boolean", 0), SMALLINT("SmallInt", 1), INT("Int", 2), BIGINT("BigInt", 3), FLOAT("Float", 4),
+        DOUBLE("Double", 5), DECIMAL("Decimal", 6), TEXT("Text", 7), BYTES("Bytes", 8), JSON("Json", 9),
+        TIMESTAMP("Timestamp", 10), DATETIME("DateTime", 11), DATE("Date", 12), TIME("Time", 13), UUID("Uuid", 14);
+
+        private static final Kind[] BY_CODE = new Kind[256];
+
+        static {
+            for (Kind k : values()) {
+                if (BY_CODE[k.code] != null) {
+                    throw new IllegalStateException("two kinds share the stored code " + k.code);
+                }
+                BY_CODE[k.code] = k;
+            }
+        }
 
         private final String wireName;
+        private final int code;
 
-        Kind(String wireName) {
+        Kind(String wireName, int code) {
             this.wireName = wireName;
+            this.code = code;
         }
 
         public String wireName() {
             return wireName;
+        }
+
+        /** The frozen byte that stands for this kind in stored rows. */
+        public byte code() {
+            return (byte) code;
+        }
+
+        /** The kind a stored byte stands for; an unknown byte means damaged or foreign data and is refused. */
+        public static Kind fromCode(byte code) {
+            Kind k = BY_CODE[code & 0xff];
+            if (k == null) {
+                throw KalamException.internal("unknown column type code in stored data [code=" + (code & 0xff)
+                        + "]", null);
+            }
+            return k;
         }
     }
 

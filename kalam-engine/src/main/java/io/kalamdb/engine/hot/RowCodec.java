@@ -3,6 +3,7 @@ package io.kalamdb.engine.hot;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.sql.ValueCoercion;
 
 import java.io.ByteArrayOutputStream;
@@ -18,10 +19,14 @@ import java.util.List;
  * Binary row format: {@code seq(8) deleted(1) count(2)} then per non-null value {@code columnId(2) kind(1)
  * payload}. Column ids survive renames; values of dropped columns are skipped on read, columns added later
  * read as null, and a value stored under an older type is converted to the current one.
+ *
+ * <p>The format is frozen (ADR 0006, pinned by {@code RowCodecGoldenTest}): numbers are big-endian; {@code kind}
+ * is {@link KalamType.Kind#code()}, never an ordinal. Payloads: BOOLEAN 1 byte (0/1); SMALLINT 2; INT and DATE
+ * (epoch days) 4; FLOAT 4 (IEEE 754); BIGINT, TIMESTAMP, DATETIME (epoch µs), TIME (µs of day) and DOUBLE 8;
+ * DECIMAL ({@code toPlainString}), TEXT, JSON and UUID as {@code length(4) utf8}; BYTES as {@code length(4)
+ * bytes}.
  */
 public final class RowCodec {
-    private static final KalamType.Kind[] KINDS = KalamType.Kind.values();
-
     private RowCodec() {
     }
 
@@ -44,13 +49,33 @@ public final class RowCodec {
                     continue;
                 }
                 ColumnDef c = columns.get(i);
+                if (v instanceof String text) {
+                    requireWellFormed(text, c.name());
+                }
                 out.writeShort(c.id());
-                out.writeByte(c.type().kind().ordinal());
+                out.writeByte(c.type().kind().code());
                 writeValue(out, c.type().kind(), v);
             }
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Refuses text with an unpaired UTF-16 surrogate: UTF-8 cannot hold it (it would be stored as {@code ?}), so
+     * the stored row would differ from its key and from what was written.
+     */
+    private static void requireWellFormed(String text, String column) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw KalamException.execution("text is not valid Unicode: an unpaired surrogate U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i + " [column="
+                        + column + "]");
+            }
         }
     }
 
@@ -78,7 +103,7 @@ public final class RowCodec {
         Object[] values = new Object[columns.size()];
         for (int k = 0; k < count; k++) {
             int columnId = in.getShort() & 0xffff;
-            KalamType.Kind kind = KINDS[in.get()];
+            KalamType.Kind kind = KalamType.Kind.fromCode(in.get());
             Object v = readValue(in, kind);
             int index = indexOfId(columns, columnId);
             if (index >= 0) {
@@ -100,7 +125,7 @@ public final class RowCodec {
         int count = in.getShort() & 0xffff;
         for (int k = 0; k < count; k++) {
             int columnId = in.getShort() & 0xffff;
-            KalamType.Kind kind = KINDS[in.get()];
+            KalamType.Kind kind = KalamType.Kind.fromCode(in.get());
             if (columnId == target.id()) {
                 Object v = readValue(in, kind);
                 return target.type().kind() == kind ? v : ValueCoercion.convertStored(v, kind, target.type());

@@ -283,7 +283,13 @@ public final class DdlExecutor {
             }
             case Stmt.AlterOp.ModifyColumn mod -> {
                 int idx = indexOrFail(t, mod.name());
-                ColumnDef c = cols.get(idx).withType(mod.type());
+                ColumnDef old = cols.get(idx);
+                if ((old.primaryKey() || t.isIndexed(idx)) && !old.type().equals(mod.type()) && hasStoredKeys(t)) {
+                    // stored keys and index entries hold the old type's encoding (ADR 0006)
+                    throw KalamException.execution("cannot change the type of a primary key or indexed column of "
+                            + "a table that has rows [column=" + old.name() + "]");
+                }
+                ColumnDef c = old.withType(mod.type());
                 if (mod.nullable() != null) {
                     c = c.withNullable(mod.nullable());
                 }
@@ -332,6 +338,13 @@ public final class DdlExecutor {
                     + t.qualifiedName() + "]");
         }
         return idx;
+    }
+
+    /** Whether any row key of the table is stored, deleted rows included. */
+    private boolean hasStoredKeys(TableDef t) {
+        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(t.id()), false)) {
+            return c.next();
+        }
     }
 
     private boolean hasRows(TableDef t) {

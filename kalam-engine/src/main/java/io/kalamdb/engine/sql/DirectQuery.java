@@ -254,8 +254,7 @@ final class DirectQuery {
             Predicate p = predicates.get(i);
             if (p.operand() != null) {
                 ExpressionEvaluator.Value v = ExpressionEvaluator.eval(p.operand(), params, scope.userId());
-                operands[i] = v.value() == null ? null : ValueCoercion.coerce(v.value(), typeOf(p.column()), true,
-                        "?");
+                operands[i] = v.value() == null ? null : operand(v.value(), typeOf(p.column()));
             }
         }
         long limit = fetch == null ? Long.MAX_VALUE : number(fetch, params);
@@ -306,6 +305,22 @@ final class DirectQuery {
             }
         }
         return new QueryRunner.Output(schema, rows, hasMore);
+    }
+
+    /**
+     * An operand in the column's stored type, except that a number compared with a DECIMAL column keeps its exact
+     * value: Calcite compares {@code d = 1.505} on a DECIMAL(12,2) column exactly (no row matches), where rounding
+     * to the column's scale would match 1.51.
+     */
+    private static Object operand(Object value, KalamType type) {
+        if (type.kind() == KalamType.Kind.DECIMAL && (value instanceof Number || value instanceof String)) {
+            try {
+                return value instanceof BigDecimal d ? d : new BigDecimal(value.toString().trim());
+            } catch (NumberFormatException e) {
+                // not a number: the coercion below reports it as the column's type mismatch
+            }
+        }
+        return ValueCoercion.coerce(value, type, true, "?");
     }
 
     /**

@@ -33,18 +33,39 @@ public record TopicDef(long id, String namespace, String name, int partitions, l
     public record Route(long tableId, String table, Op op, String where, PayloadMode payload) {
     }
 
-    /** The change kind a route listens to; also the {@code op} of a message. */
+    /**
+     * The change kind a route listens to; also the {@code op} of a message. The byte code is what a stored topic
+     * message writes (ADR 0006): frozen, independent of declaration order.
+     */
     public enum Op {
-        INSERT("Insert"), UPDATE("Update"), DELETE("Delete");
+        INSERT("Insert", 0), UPDATE("Update", 1), DELETE("Delete", 2);
 
         private final String wireName;
+        private final int code;
 
-        Op(String wireName) {
+        Op(String wireName, int code) {
             this.wireName = wireName;
+            this.code = code;
         }
 
         public String wireName() {
             return wireName;
+        }
+
+        /** The frozen byte that stands for this op in stored topic messages. */
+        public byte code() {
+            return (byte) code;
+        }
+
+        /** The op a stored byte stands for; an unknown byte means damaged or foreign data and is refused. */
+        public static Op fromCode(byte code) {
+            for (Op op : values()) {
+                if (op.code == code) {
+                    return op;
+                }
+            }
+            throw io.kalamdb.engine.error.KalamException.internal("unknown topic message op code in stored data "
+                    + "[code=" + (code & 0xff) + "]", null);
         }
     }
 

@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** One topic message as stored and as consumers receive it. */
+/**
+ * One topic message as stored and as consumers receive it. The stored value is {@code keyLength(4) key(utf8)
+ * payloadLength(4) payload timestampMs(8) userIdLength(4) userId(utf8) op(1)}, big-endian, a length of -1 for a
+ * null string, and the op as its frozen {@link TopicDef.Op#code()} (ADR 0006).
+ */
 public record TopicMessage(String topic, int partition, long offset, String key, byte[] payload, long timestampMs,
                            String userId, TopicDef.Op op) {
 
@@ -21,7 +25,7 @@ public record TopicMessage(String topic, int partition, long offset, String key,
             out.write(payload);
             out.writeLong(timestampMs);
             writeString(out, userId);
-            out.writeByte(op.ordinal());
+            out.writeByte(op.code());
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -35,7 +39,7 @@ public record TopicMessage(String topic, int partition, long offset, String key,
         in.get(payload);
         long ts = in.getLong();
         String user = readString(in);
-        TopicDef.Op op = TopicDef.Op.values()[in.get()];
+        TopicDef.Op op = TopicDef.Op.fromCode(in.get());
         return new TopicMessage(topic, partition, offset, key, payload, ts, user, op);
     }
 
