@@ -100,10 +100,12 @@ public final class Catalog {
 
     public void putTable(TableDef table) {
         TableDef old = tablesById.put(table.id(), table);
-        if (old != null) {
+        String name = key(table.namespace(), table.name());
+        // the new name first: a reader never finds a table that is only being changed missing
+        tablesByName.put(name, table);
+        if (old != null && !key(old.namespace(), old.name()).equals(name)) {
             tablesByName.remove(key(old.namespace(), old.name()));
         }
-        tablesByName.put(key(table.namespace(), table.name()), table);
         nextTableId.accumulateAndGet(table.id() + 1, Math::max);
         version.incrementAndGet();
     }
@@ -145,10 +147,11 @@ public final class Catalog {
 
     public synchronized void putTopic(io.kalamdb.engine.topic.TopicDef topic) {
         io.kalamdb.engine.topic.TopicDef old = topicsById.put(topic.id(), topic);
-        if (old != null) {
+        String name = key(topic.namespace(), topic.name());
+        topicsByName.put(name, topic);
+        if (old != null && !key(old.namespace(), old.name()).equals(name)) {
             topicsByName.remove(key(old.namespace(), old.name()));
         }
-        topicsByName.put(key(topic.namespace(), topic.name()), topic);
         nextTopicId.accumulateAndGet(topic.id() + 1, Math::max);
         rebuildRoutes();
     }

@@ -33,7 +33,12 @@ public enum KalamErrorCode {
     /** Stored data failed a checksum or could not be read consistently: the read stops rather than answer short. */
     STORAGE_CORRUPTION(34, Category.INTERNAL_ERROR),
     /** The write log could not make writes durable and stopped (fail-stop): nothing more is served until restart. */
-    STORAGE_UNAVAILABLE(35, Category.INTERNAL_ERROR);
+    STORAGE_UNAVAILABLE(35, Category.INTERNAL_ERROR),
+    /**
+     * A command's precondition failed when it applied (the table, row or record it was planned against changed
+     * meanwhile); nothing of it was applied. The engine re-plans and retries where that is safe.
+     */
+    CONFLICT(36, Category.USER_ERROR);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }
@@ -56,6 +61,6 @@ public enum KalamErrorCode {
 
     /** Whether the same request may succeed when retried unchanged. */
     public boolean isRetriable() {
-        return category == Category.INSUFFICIENT_RESOURCES;
+        return category == Category.INSUFFICIENT_RESOURCES || this == CONFLICT;
     }
 }

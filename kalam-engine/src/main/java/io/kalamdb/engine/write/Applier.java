@@ -82,6 +82,7 @@ public final class Applier {
             case Command.PutNamespace put -> applyPutNamespace(put, index);
             case Command.DropNamespace drop -> applyDropNamespace(drop, index);
             case Command.PutTable put -> applyPutTable(put, index);
+            case Command.AlterTable alter -> applyAlterTable(alter, index);
             case Command.DropTable drop -> applyDropTable(drop, index);
             case Command.PutUser put -> applyPutUser(put, index);
             case Command.SetUserPassword c -> changeUser(c.userId(), index, u -> u.withPasswordHash(c.passwordHash(),
@@ -94,6 +95,7 @@ public final class Applier {
             case Command.RecordLoginFailure c -> applyLoginFailure(c, index);
             case Command.RecordLoginSuccess c -> applyLoginSuccess(c, index);
             case Command.PutTopic put -> applyPutTopic(put, index);
+            case Command.SetTopicRoutes routes -> applySetTopicRoutes(routes, index);
             case Command.DropTopic drop -> applyDropTopic(drop, index);
             case Command.TrimTopic trim -> applyTrimTopic(trim, index);
             case Command.CommitOffset commit -> applyCommitOffset(commit, index);
@@ -131,6 +133,7 @@ public final class Applier {
                     }
                     case UPDATE -> {
                         byte[] oldKey = op.oldPk() == null ? key : KeyCodec.rowKey(prefix, op.oldPk());
+                        checkVersion(table, op, oldKey);
                         byte[] old = op.oldPk() == null ? current : read(pending, oldKey);
                         if (old == null || RowCodec.isDeleted(old)) {
                             continue;
@@ -151,6 +154,7 @@ public final class Applier {
                                 RowCodec.decode(table, value), s));
                     }
                     case SOFT_DELETE -> {
+                        checkVersion(table, op, key);
                         if (current == null || RowCodec.isDeleted(current)) {
                             continue;
                         }
@@ -162,6 +166,7 @@ public final class Applier {
                                 RowCodec.decode(table, current), RowCodec.decode(table, value), s));
                     }
                     case HARD_DELETE -> {
+                        checkVersion(table, op, key);
                         if (current == null) {
                             continue;
                         }
@@ -196,6 +201,23 @@ public final class Applier {
     }
 
     private static final byte[] TOMBSTONE = new byte[0];
+
+    /**
+     * Checks an op's precondition: the committed row at {@code key} (as it was before this command, so that two
+     * ops of one transaction on the same row both see the version their statements read) is still the live
+     * version the statement read.
+     */
+    private void checkVersion(TableDef table, RowOp op, byte[] key) {
+        if (op.expectedSeq() == null) {
+            return;
+        }
+        byte[] stored = store.get(Space.ROWS, key);
+        if (stored == null || RowCodec.isDeleted(stored) || RowCodec.seqOf(stored) != op.expectedSeq()) {
+            throw KalamException.conflict("row changed since it was read [table=" + table.qualifiedName()
+                    + ", read_seq=" + op.expectedSeq() + ", current_seq="
+                    + (stored == null || RowCodec.isDeleted(stored) ? "none" : RowCodec.seqOf(stored)) + "]");
+        }
+    }
 
     /** Keeps secondary indexes on live rows: a change removes the old row's entries and adds the new row's. */
     private static void maintainIndexes(HotStore.Batch batch, ChangeEvent e) {
@@ -258,8 +280,14 @@ public final class Applier {
     }
 
     private ApplyResult applyPutNamespace(Command.PutNamespace put, long index) {
-        if (put.create() && catalog.namespace(put.namespace().name()) != null) {
-            throw KalamException.execution("Namespace '" + put.namespace().name() + "' already exists");
+        boolean exists = catalog.namespace(put.namespace().name()) != null;
+        if (put.create() && exists) {
+            throw KalamException.conflict("namespace was created meanwhile [namespace=" + put.namespace().name()
+                    + "]");
+        }
+        if (!put.create() && !exists) {
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + put.namespace().name()
+                    + "]");
         }
         commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.namespace(put.namespace().name()), Json.write(put.namespace()));
@@ -270,7 +298,7 @@ public final class Applier {
 
     private ApplyResult applyDropNamespace(Command.DropNamespace drop, long index) {
         if (catalog.namespace(drop.name()) == null) {
-            throw KalamException.execution("Namespace '" + drop.name() + "' not found");
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + drop.name() + "]");
         }
         List<TableDef> tables = catalog.tables(drop.name());
         commitBatch(index, batch -> {
@@ -288,16 +316,42 @@ public final class Applier {
 
     private ApplyResult applyPutTable(Command.PutTable put, long index) {
         TableDef t = put.table();
-        if (put.create() && catalog.table(t.namespace(), t.name()) != null) {
-            throw KalamException.execution("Table " + t.qualifiedName() + " already exists");
+        if (!put.create()) {
+            throw KalamException.internal("PutTable only creates tables; changes are AlterTable intents", null);
+        }
+        if (catalog.table(t.namespace(), t.name()) != null || catalog.table(t.id()) != null) {
+            throw KalamException.conflict("table was created meanwhile [table=" + t.qualifiedName() + "]");
         }
         if (catalog.namespace(t.namespace()) == null) {
-            throw io.kalamdb.engine.error.KalamException.namespaceNotFound(t.namespace());
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + t.namespace() + "]");
+        }
+        commitBatch(index, batch -> batch.put(Space.META, CatalogKeys.table(t.id()), Json.write(t)));
+        catalog.putTable(t);
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyAlterTable(Command.AlterTable alter, long index) {
+        TableDef before = catalog.table(alter.tableId());
+        TableDef t = alter.table();
+        if (before == null) {
+            throw KalamException.conflict("table was dropped meanwhile [table_id=" + alter.tableId() + "]");
+        }
+        if (before.schemaVersion() != alter.expectedSchemaVersion()) {
+            throw KalamException.conflict("table changed meanwhile [table=" + before.qualifiedName()
+                    + ", read_version=" + alter.expectedSchemaVersion() + ", current_version="
+                    + before.schemaVersion() + "]");
+        }
+        if (t.id() != before.id() || t.schemaVersion() <= before.schemaVersion()) {
+            throw KalamException.internal("an ALTER must keep the table id and raise its schema version [table="
+                    + before.qualifiedName() + "]", null);
+        }
+        TableDef clash = catalog.table(t.namespace(), t.name());
+        if (clash != null && clash.id() != t.id()) {
+            throw KalamException.conflict("table was created meanwhile [table=" + t.qualifiedName() + "]");
         }
         commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.table(t.id()), Json.write(t));
-            TableDef before = catalog.table(t.id());
-            if (before != null && !before.indexedColumnIds().containsAll(t.indexedColumnIds())) {
+            if (!before.indexedColumnIds().containsAll(t.indexedColumnIds())) {
                 backfillIndexes(batch, t);
             }
         });
@@ -308,7 +362,7 @@ public final class Applier {
     private ApplyResult applyDropTable(Command.DropTable drop, long index) {
         TableDef t = catalog.table(drop.tableId());
         if (t == null) {
-            return ApplyResult.EMPTY;
+            throw KalamException.conflict("table was dropped meanwhile [table_id=" + drop.tableId() + "]");
         }
         commitBatch(index, batch -> {
             deleteTableData(batch, t);
@@ -431,20 +485,40 @@ public final class Applier {
 
     private ApplyResult applyPutTopic(Command.PutTopic put, long index) {
         var t = put.topic();
-        if (put.create() && catalog.topic(t.namespace(), t.name()) != null) {
-            throw KalamException.execution("Topic '" + t.qualifiedName() + "' already exists");
+        if (!put.create()) {
+            throw KalamException.internal("PutTopic only creates topics; route changes are SetTopicRoutes", null);
         }
-        commitBatch(index, batch -> {
-            batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t));
-        });
-        catalog.putTopic(t);
+        if (catalog.topic(t.namespace(), t.name()) != null || catalog.topic(t.id()) != null) {
+            throw KalamException.conflict("topic was created meanwhile [topic=" + t.qualifiedName() + "]");
+        }
+        if (catalog.namespace(t.namespace()) == null) {
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + t.namespace() + "]");
+        }
+        storeTopic(t, index);
         return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applySetTopicRoutes(Command.SetTopicRoutes c, long index) {
+        var t = catalog.topic(c.topicId());
+        if (t == null) {
+            throw KalamException.conflict("topic was dropped meanwhile [topic_id=" + c.topicId() + "]");
+        }
+        if (!t.routes().equals(c.expectedRoutes())) {
+            throw KalamException.conflict("topic sources changed meanwhile [topic=" + t.qualifiedName() + "]");
+        }
+        storeTopic(t.withRoutes(c.routes(), c.atMicros()), index);
+        return ApplyResult.EMPTY;
+    }
+
+    private void storeTopic(io.kalamdb.engine.topic.TopicDef t, long index) {
+        commitBatch(index, batch -> batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t)));
+        catalog.putTopic(t);
     }
 
     private ApplyResult applyDropTopic(Command.DropTopic drop, long index) {
         var t = catalog.topic(drop.topicId());
         if (t == null) {
-            return ApplyResult.EMPTY;
+            throw KalamException.conflict("topic was dropped meanwhile [topic_id=" + drop.topicId() + "]");
         }
         byte[] prefix = io.kalamdb.engine.topic.TopicKeys.topicPrefix(t.id());
         byte[] end = io.kalamdb.engine.hot.KeyCodec.prefixUpperBound(prefix);

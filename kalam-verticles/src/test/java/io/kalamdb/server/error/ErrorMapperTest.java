@@ -40,7 +40,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, 429),
             Map.entry(KalamErrorCode.UNSUPPORTED, 400),
             Map.entry(KalamErrorCode.STORAGE_CORRUPTION, 500),
-            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503)));
+            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503),
+            Map.entry(KalamErrorCode.CONFLICT, 409)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),
@@ -57,7 +58,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.INTERNAL_ERROR, "internal_error"),
             Map.entry(KalamErrorCode.AUTHENTICATION_ERROR, "internal_error"),
             Map.entry(KalamErrorCode.STORAGE_CORRUPTION, "internal_error"),
-            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, "service_unavailable")));
+            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, "service_unavailable"),
+            Map.entry(KalamErrorCode.CONFLICT, "conflict")));
 
     @Test
     void everyCodeHasItsHttpStatus() {
