@@ -23,7 +23,6 @@ import io.kalamdb.engine.sql.DmlPlanner;
 import io.kalamdb.engine.sql.QueryRunner;
 import io.kalamdb.engine.sql.SqlExecutor;
 import io.kalamdb.engine.sql.SystemTables;
-import io.kalamdb.engine.util.Ids;
 import io.kalamdb.engine.util.Json;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.Applier;
@@ -57,7 +56,6 @@ public final class KalamEngine implements AutoCloseable {
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
-        Ids.configureNode(config.nodeId());
         this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir()));
         this.catalog = loadCatalog(store);
         this.applier = new Applier(store, catalog);

@@ -24,9 +24,7 @@ public final class Catalog {
     private final Map<String, io.kalamdb.engine.topic.TopicDef> topicsByName = new ConcurrentHashMap<>();
     private final Map<Long, io.kalamdb.engine.topic.TopicDef> topicsById = new ConcurrentHashMap<>();
     private volatile Map<Long, List<TopicRoute>> routesByTable = Map.of();
-    private final AtomicLong nextTopicId = new AtomicLong(1);
     private final AtomicLong version = new AtomicLong();
-    private final AtomicLong nextTableId = new AtomicLong(1);
 
     private static String key(String name) {
         return name.toLowerCase(Locale.ROOT);
@@ -38,10 +36,6 @@ public final class Catalog {
 
     public long version() {
         return version.get();
-    }
-
-    public long allocateTableId() {
-        return nextTableId.getAndIncrement();
     }
 
     public NamespaceDef namespace(String name) {
@@ -106,7 +100,6 @@ public final class Catalog {
         if (old != null && !key(old.namespace(), old.name()).equals(name)) {
             tablesByName.remove(key(old.namespace(), old.name()));
         }
-        nextTableId.accumulateAndGet(table.id() + 1, Math::max);
         version.incrementAndGet();
     }
 
@@ -120,10 +113,6 @@ public final class Catalog {
 
     /** A route of a topic, as found from its source table. */
     public record TopicRoute(io.kalamdb.engine.topic.TopicDef topic, io.kalamdb.engine.topic.TopicDef.Route route) {
-    }
-
-    public long allocateTopicId() {
-        return nextTopicId.getAndIncrement();
     }
 
     public io.kalamdb.engine.topic.TopicDef topic(String namespace, String name) {
@@ -152,7 +141,6 @@ public final class Catalog {
         if (old != null && !key(old.namespace(), old.name()).equals(name)) {
             topicsByName.remove(key(old.namespace(), old.name()));
         }
-        nextTopicId.accumulateAndGet(topic.id() + 1, Math::max);
         rebuildRoutes();
     }
 

@@ -249,7 +249,8 @@ public final class DdlExecutor {
         AccessLevel level = type == TableType.SHARED ? (ct.accessLevel() == null ? AccessLevel.PRIVATE
                 : ct.accessLevel()) : null;
         long now = nowMicros();
-        TableDef def = new TableDef(catalog.allocateTableId(), catalog.namespace(ct.table().namespace()).name(),
+        // id 0: the applier assigns the table's id from its replicated counter
+        TableDef def = new TableDef(0, catalog.namespace(ct.table().namespace()).name(),
                 ct.table().name(), type, columns, options, level, ct.ttlSeconds(), 1, columns.size() + 1, now, now,
                 List.of());
         append(new Command.PutTable(def, true));

@@ -172,7 +172,7 @@ public final class DmlPlanner {
                 }
             }
             byte[] pk = pkIndex < 0 ? KeyCodec.encodePk(io.kalamdb.engine.catalog.KalamType.BIGINT,
-                    io.kalamdb.engine.util.Ids.snowflake()) : KeyCodec.encodePk(columns.get(pkIndex).type(),
+                    io.kalamdb.engine.util.Ids.current().snowflake()) : KeyCodec.encodePk(columns.get(pkIndex).type(),
                     values[pkIndex]);
             if (!keys.add(new ByteKey(pk))) {
                 throw KalamException.execution("Primary key violation: value '" + values[pkIndex]

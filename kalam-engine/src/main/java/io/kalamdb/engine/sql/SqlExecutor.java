@@ -42,6 +42,7 @@ public final class SqlExecutor {
     private final HotStore store;
     private final DirectPlanCache directPlans;
     private final TableRights rights;
+    private final io.kalamdb.engine.util.Ids ids;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log,
                        QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
@@ -57,6 +58,7 @@ public final class SqlExecutor {
         this.directPlans = new DirectPlanCache(catalog);
         this.authorizer = new Authorizer(catalog, queries, dml, directPlans);
         this.rights = new TableRights(catalog);
+        this.ids = new io.kalamdb.engine.util.Ids(config.nodeId());
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {
@@ -77,6 +79,11 @@ public final class SqlExecutor {
      */
     public CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql, List<Object> params,
                                                                  String namespace) {
+        return ids.bind(() -> executeBound(session, sql, params, namespace));
+    }
+
+    private CompletableFuture<List<StatementResult>> executeBound(Session session, String sql, List<Object> params,
+                                                                  String namespace) {
         if (sql == null || sql.isBlank()) {
             throw new KalamException(KalamErrorCode.EMPTY_SQL, "No SQL statements found");
         }
@@ -139,7 +146,7 @@ public final class SqlExecutor {
         }
         Session subject = s;
         Stmt dmlStmt = inner;
-        return ConflictRetry.runAsync(() -> planAndAppend(dmlStmt, subject, ns));
+        return ConflictRetry.runAsync(() -> ids.bind(() -> planAndAppend(dmlStmt, subject, ns)));
     }
 
     /** Plans one INSERT, UPDATE or DELETE against the current state and appends its command. */

@@ -82,7 +82,7 @@ public final class TopicExecutor {
                     throw KalamException.execution("Topic '" + ct.topic() + "' already exists");
                 }
                 long now = now();
-                append(new Command.PutTopic(new TopicDef(catalog.allocateTopicId(), catalog.namespace(ns).name(),
+                append(new Command.PutTopic(new TopicDef(0, catalog.namespace(ns).name(),
                         name, ct.partitions(),
                         ct.retentionSeconds() == null ? TopicDef.DEFAULT_RETENTION_SECONDS : ct.retentionSeconds(),
                         ct.retentionMaxBytes() == null ? TopicDef.DEFAULT_RETENTION_BYTES : ct.retentionMaxBytes(),

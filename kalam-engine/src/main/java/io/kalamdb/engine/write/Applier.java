@@ -30,6 +30,9 @@ import java.util.Map;
  */
 public final class Applier {
     static final byte[] APPLIED_INDEX_KEY = "state/applied_index".getBytes(StandardCharsets.UTF_8);
+    static final byte[] LAST_TIME_KEY = "state/last_time_micros".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEXT_TABLE_ID_KEY = "state/next_table_id".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEXT_TOPIC_ID_KEY = "state/next_topic_id".getBytes(StandardCharsets.UTF_8);
 
     private final HotStore store;
     private final Catalog catalog;
@@ -37,11 +40,38 @@ public final class Applier {
     private final io.kalamdb.engine.topic.TopicPublisher publisher;
     private volatile long lastSeq;
     private volatile java.util.function.Consumer<String> userListener = id -> { };
+    /** The entry time in effect: the leader's time, never before an earlier entry's (replicated state). */
+    private long timeMicros;
+    /** Ids for the next CREATE TABLE / CREATE TOPIC: persisted, so an id is never reused after a drop. */
+    private long nextTableId;
+    private long nextTopicId;
 
+    /** An applier over the store and the catalog loaded from it. */
     public Applier(HotStore store, Catalog catalog) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.publisher = new io.kalamdb.engine.topic.TopicPublisher(catalog, store);
+        this.timeMicros = readLong(LAST_TIME_KEY, 0);
+        long maxTable = 0;
+        for (TableDef t : catalog.tables()) {
+            maxTable = Math.max(maxTable, t.id());
+        }
+        long maxTopic = 0;
+        for (var t : catalog.topics()) {
+            maxTopic = Math.max(maxTopic, t.id());
+        }
+        // stores written before the counters existed start after the highest id in use
+        this.nextTableId = Math.max(readLong(NEXT_TABLE_ID_KEY, 1), maxTable + 1);
+        this.nextTopicId = Math.max(readLong(NEXT_TOPIC_ID_KEY, 1), maxTopic + 1);
+    }
+
+    private long readLong(byte[] key, long otherwise) {
+        byte[] v = store.get(Space.META, key);
+        return v == null ? otherwise : ByteBuffer.wrap(v).getLong();
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
     }
 
     /**
@@ -76,7 +106,35 @@ public final class Applier {
         return v == null ? 0 : ByteBuffer.wrap(v).getLong();
     }
 
+    /** Applies a command at {@code index} with the entry time of the last entry (tests and tools). */
     public ApplyResult apply(Command command, long index, long firstSeq) {
+        return apply(new LogEntry(index, firstSeq, timeMicros, command));
+    }
+
+    /**
+     * Applies one log entry. A command rejected by a precondition or a validation against the stored state (a
+     * user error, the same verdict on every replica) still consumes its index: the applied index moves on in a
+     * batch of its own, then the rejection is rethrown. A storage failure is rethrown as is.
+     */
+    public ApplyResult apply(LogEntry entry) {
+        long index = entry.index();
+        timeMicros = Math.max(timeMicros, entry.leaderTimeMicros());
+        try {
+            return dispatch(entry.command(), index, entry.firstSeq());
+        } catch (KalamException e) {
+            if (e.code().category() == io.kalamdb.engine.error.KalamErrorCode.Category.USER_ERROR) {
+                putAppliedIndex(index);
+            }
+            throw e;
+        }
+    }
+
+    /** The time of the entry being applied, clamped never to go back (what created/updated times use). */
+    long entryTimeMicros() {
+        return timeMicros;
+    }
+
+    private ApplyResult dispatch(Command command, long index, long firstSeq) {
         return switch (command) {
             case Command.Rows rows -> applyRows(rows, index, firstSeq);
             case Command.PutNamespace put -> applyPutNamespace(put, index);
@@ -319,14 +377,20 @@ public final class Applier {
         if (!put.create()) {
             throw KalamException.internal("PutTable only creates tables; changes are AlterTable intents", null);
         }
-        if (catalog.table(t.namespace(), t.name()) != null || catalog.table(t.id()) != null) {
+        if (catalog.table(t.namespace(), t.name()) != null) {
             throw KalamException.conflict("table was created meanwhile [table=" + t.qualifiedName() + "]");
         }
         if (catalog.namespace(t.namespace()) == null) {
             throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + t.namespace() + "]");
         }
-        commitBatch(index, batch -> batch.put(Space.META, CatalogKeys.table(t.id()), Json.write(t)));
-        catalog.putTable(t);
+        // the id comes from the replicated counter, whatever the proposer put there
+        TableDef created = t.withIdentity(nextTableId, timeMicros);
+        commitBatch(index, batch -> {
+            batch.put(Space.META, CatalogKeys.table(created.id()), Json.write(created));
+            batch.put(Space.META, NEXT_TABLE_ID_KEY, longBytes(created.id() + 1));
+        });
+        nextTableId = created.id() + 1;
+        catalog.putTable(created);
         return ApplyResult.EMPTY;
     }
 
@@ -488,13 +552,19 @@ public final class Applier {
         if (!put.create()) {
             throw KalamException.internal("PutTopic only creates topics; route changes are SetTopicRoutes", null);
         }
-        if (catalog.topic(t.namespace(), t.name()) != null || catalog.topic(t.id()) != null) {
+        if (catalog.topic(t.namespace(), t.name()) != null) {
             throw KalamException.conflict("topic was created meanwhile [topic=" + t.qualifiedName() + "]");
         }
         if (catalog.namespace(t.namespace()) == null) {
             throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + t.namespace() + "]");
         }
-        storeTopic(t, index);
+        var created = t.withIdentity(nextTopicId, timeMicros);
+        commitBatch(index, batch -> {
+            batch.put(Space.META, CatalogKeys.topic(created.id()), Json.write(created));
+            batch.put(Space.META, NEXT_TOPIC_ID_KEY, longBytes(created.id() + 1));
+        });
+        nextTopicId = created.id() + 1;
+        catalog.putTopic(created);
         return ApplyResult.EMPTY;
     }
 
@@ -577,8 +647,10 @@ public final class Applier {
         }
     }
 
-    private static void putIndex(HotStore.Batch batch, long index) {
-        batch.put(Space.META, APPLIED_INDEX_KEY, ByteBuffer.allocate(8).putLong(index).array());
+    /** Stamps a batch with the applied index and the entry time, which move on together. */
+    private void putIndex(HotStore.Batch batch, long index) {
+        batch.put(Space.META, APPLIED_INDEX_KEY, longBytes(index));
+        batch.put(Space.META, LAST_TIME_KEY, longBytes(timeMicros));
     }
 
     /** Byte-array key with value equality, for the pending writes of one command. */

@@ -71,7 +71,7 @@ class ApplierTest {
         KalamException e = assertThrows(KalamException.class, () -> apply(c, 1000));
         assertEquals(KalamErrorCode.CONFLICT, e.code(), e.getMessage());
         assertEquals(true, e.getMessage().contains(message), e.getMessage());
-        assertEquals(before, applier.appliedIndex(), "a rejected command writes nothing");
+        assertEquals(before + 1, applier.appliedIndex(), "a rejected command still consumes its index");
     }
 
     private TableDef withColumn(TableDef t, String name) {
@@ -129,6 +129,40 @@ class ApplierTest {
         assertConflict(new Command.SetTopicRoutes(topic.id(), List.of(insert, delete), List.of(), 4),
                 "topic was dropped");
         assertConflict(new Command.DropTopic(topic.id()), "topic was dropped");
+    }
+
+    /** Ids come from a counter the applier persists: an id is never reused, even after a drop and a restart. */
+    @Test
+    void tableAndTopicIdsAreAssignedAtApplyAndNeverReused() {
+        TableDef other = new TableDef(99, "app", "u", TableType.SHARED, table.columns(), Map.of(), null, null, 1, 3,
+                1, 1, List.of());
+        apply(new Command.PutTable(other, true), 0);
+        long uId = catalog.table("app", "u").id();
+        assertEquals(table.id() + 1, uId, "the proposer's id is ignored");
+        apply(new Command.DropTable(uId), 0);
+        Applier reopened = new Applier(store, catalog);
+        reopened.apply(new Command.PutTable(other, true), ++index, 0);
+        assertEquals(uId + 1, catalog.table("app", "u").id(), "a dropped table's id is not handed out again");
+        TopicDef topic = new TopicDef(0, "app", "events", 1, 60, 1 << 20, List.of(), 1, 1);
+        reopened.apply(new Command.PutTopic(topic, true), ++index, 0);
+        long topicId = catalog.topic("app", "events").id();
+        reopened.apply(new Command.DropTopic(topicId), ++index, 0);
+        new Applier(store, catalog).apply(new Command.PutTopic(topic, true), ++index, 0);
+        assertEquals(topicId + 1, catalog.topic("app", "events").id());
+    }
+
+    /** Created times come from the entry's leader time, clamped so that they never go back in log order. */
+    @Test
+    void createdTimesComeFromTheEntryAndNeverGoBack() {
+        TableDef a = new TableDef(0, "app", "a", TableType.SHARED, table.columns(), Map.of(), null, null, 1, 3, 7, 7,
+                List.of());
+        applier.apply(new LogEntry(++index, 0, 5_000_000, new Command.PutTable(a, true)));
+        assertEquals(5_000_000, catalog.table("app", "a").createdAtMicros(), "not the proposer's time");
+        TableDef b = new TableDef(0, "app", "b", TableType.SHARED, table.columns(), Map.of(), null, null, 1, 3, 7, 7,
+                List.of());
+        applier.apply(new LogEntry(++index, 0, 4_000_000, new Command.PutTable(b, true)));
+        assertEquals(5_000_000, catalog.table("app", "b").createdAtMicros(), "an earlier leader time is clamped");
+        assertEquals(5_000_000, new Applier(store, catalog).entryTimeMicros(), "the clamp survives a restart");
     }
 
     private RowOp insert(long id, long n) {
