@@ -30,6 +30,7 @@ import io.kalamdb.engine.write.CatalogKeys;
 import io.kalamdb.engine.write.ChangeEvent;
 import io.kalamdb.engine.write.ChangeListener;
 import io.kalamdb.engine.write.Command;
+import io.kalamdb.engine.write.CommitPipeline;
 import io.kalamdb.engine.write.LocalWriteLog;
 import io.kalamdb.engine.write.WriteLog;
 
@@ -62,7 +63,7 @@ public final class KalamEngine implements AutoCloseable {
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser());
         listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
-                this::publish, this::topicsAppended);
+                new CommitPipeline(this::publish, this::topicsAppended), config.maxQueuedCommands());
         this.topics = new TopicService(catalog, store, log, applier.publisher(),
                 config.visibilityTimeoutSecs() * 1000L);
         PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());

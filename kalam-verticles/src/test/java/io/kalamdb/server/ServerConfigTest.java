@@ -51,6 +51,7 @@ class ServerConfigTest {
         assertEquals(List.of(), config.clusterPeers());
         assertEquals(Path.of("./data"), config.dataDir());
         assertNull(config.engineConfig().rootPassword());
+        assertEquals(10_000, config.engineConfig().maxQueuedCommands());
         assertNull(config.source());
         assertTrue(config.isLoopbackHost());
         assertTrue(config.values().isEmpty());
@@ -104,6 +105,9 @@ class ServerConfigTest {
                 [topics]
                 visibility_timeout_secs = 5
 
+                [engine.write]
+                max_queued_commands = 32
+
                 [flight]
                 port = 18815
 
@@ -148,6 +152,7 @@ class ServerConfigTest {
         assertEquals(4, engine.bcryptCost());
         assertEquals(6, engine.minPasswordLength());
         assertEquals(7, engine.nodeId());
+        assertEquals(32, engine.maxQueuedCommands());
     }
 
     @Test

@@ -38,7 +38,9 @@ public enum KalamErrorCode {
      * A command's precondition failed when it applied (the table, row or record it was planned against changed
      * meanwhile); nothing of it was applied. The engine re-plans and retries where that is safe.
      */
-    CONFLICT(36, Category.USER_ERROR);
+    CONFLICT(36, Category.USER_ERROR),
+    /** Too many writes are waiting for the write log (a bounded queue is full); retry shortly. */
+    OVERLOADED(37, Category.INSUFFICIENT_RESOURCES);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

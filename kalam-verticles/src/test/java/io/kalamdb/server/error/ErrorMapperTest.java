@@ -41,7 +41,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.UNSUPPORTED, 400),
             Map.entry(KalamErrorCode.STORAGE_CORRUPTION, 500),
             Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503),
-            Map.entry(KalamErrorCode.CONFLICT, 409)));
+            Map.entry(KalamErrorCode.CONFLICT, 409),
+            Map.entry(KalamErrorCode.OVERLOADED, 503)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),
@@ -59,7 +60,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.AUTHENTICATION_ERROR, "internal_error"),
             Map.entry(KalamErrorCode.STORAGE_CORRUPTION, "internal_error"),
             Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, "service_unavailable"),
-            Map.entry(KalamErrorCode.CONFLICT, "conflict")));
+            Map.entry(KalamErrorCode.CONFLICT, "conflict"),
+            Map.entry(KalamErrorCode.OVERLOADED, "service_unavailable")));
 
     @Test
     void everyCodeHasItsHttpStatus() {
