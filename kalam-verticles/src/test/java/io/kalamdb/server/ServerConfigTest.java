@@ -52,6 +52,7 @@ class ServerConfigTest {
         assertEquals(Path.of("./data"), config.dataDir());
         assertNull(config.engineConfig().rootPassword());
         assertEquals(10_000, config.engineConfig().maxQueuedCommands());
+        assertEquals(1024, config.engineConfig().maxQueuedLiveGroups());
         assertNull(config.source());
         assertTrue(config.isLoopbackHost());
         assertTrue(config.values().isEmpty());
@@ -108,6 +109,9 @@ class ServerConfigTest {
                 [engine.write]
                 max_queued_commands = 32
 
+                [engine.live]
+                max_queued_groups = 3
+
                 [flight]
                 port = 18815
 
@@ -153,6 +157,7 @@ class ServerConfigTest {
         assertEquals(6, engine.minPasswordLength());
         assertEquals(7, engine.nodeId());
         assertEquals(32, engine.maxQueuedCommands());
+        assertEquals(3, engine.maxQueuedLiveGroups());
     }
 
     @Test
