@@ -273,6 +273,11 @@ public final class SqlExecutor {
                     i = txStart - 1;
                     continue;
                 }
+                if (tx != null && e.code() == KalamErrorCode.CONFLICT) {
+                    throw prefixed(new KalamException(KalamErrorCode.CONFLICT, "the transaction was not applied "
+                            + "(rows it read kept changing, or it cannot be re-run); retry it [attempts="
+                            + txAttempts + "]: " + e.getMessage(), e), i, batch);
+                }
                 throw prefixed(e, i, batch);
             } catch (RuntimeException e) {
                 throw prefixed(KalamException.internal("statement failed: " + e, e), i, batch);
