@@ -152,12 +152,30 @@ public final class Applier {
                     c.atMicros()));
             case Command.RecordLoginFailure c -> applyLoginFailure(c, index);
             case Command.RecordLoginSuccess c -> applyLoginSuccess(c, index);
+            case Command.EvictExpired evict -> applyRows(new Command.Rows(expiredRows(evict)), index, firstSeq);
             case Command.PutTopic put -> applyPutTopic(put, index);
             case Command.SetTopicRoutes routes -> applySetTopicRoutes(routes, index);
             case Command.DropTopic drop -> applyDropTopic(drop, index);
             case Command.TrimTopic trim -> applyTrimTopic(trim, index);
             case Command.CommitOffset commit -> applyCommitOffset(commit, index);
         };
+    }
+
+    /** The removals an eviction makes, from the rows stored now (a dropped table evicts nothing). */
+    private List<RowOp> expiredRows(Command.EvictExpired evict) {
+        List<RowOp> ops = new ArrayList<>();
+        if (catalog.table(evict.tableId()) == null) {
+            return ops;
+        }
+        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(evict.tableId()), false)) {
+            while (ops.size() < evict.maxRows() && c.next()) {
+                if (RowCodec.seqOf(c.value()) < evict.beforeSeq()) {
+                    ops.add(new RowOp(RowOp.Kind.HARD_DELETE, evict.tableId(), KeyCodec.partitionOf(c.key()),
+                            KeyCodec.pkOf(c.key()), null, null));
+                }
+            }
+        }
+        return ops;
     }
 
     private ApplyResult applyRows(Command.Rows command, long index, long firstSeq) {

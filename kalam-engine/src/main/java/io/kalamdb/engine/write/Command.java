@@ -37,7 +37,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = Command.RecordLoginFailure.class, name = "record_login_failure"),
     @JsonSubTypes.Type(value = Command.RecordLoginSuccess.class, name = "record_login_success"),
     @JsonSubTypes.Type(value = Command.AlterTable.class, name = "alter_table"),
-    @JsonSubTypes.Type(value = Command.SetTopicRoutes.class, name = "set_topic_routes")
+    @JsonSubTypes.Type(value = Command.SetTopicRoutes.class, name = "set_topic_routes"),
+    @JsonSubTypes.Type(value = Command.EvictExpired.class, name = "evict_expired")
 })
 public sealed interface Command {
 
@@ -55,6 +56,18 @@ public sealed interface Command {
         @Override
         public int seqCount() {
             return ops.size() * 2;
+        }
+    }
+
+    /**
+     * Removes up to {@code maxRows} rows of a STREAM table whose {@code _seq} is below {@code beforeSeq} (the TTL
+     * cut-off the proposer computed from its clock), in key order. Which rows go is decided at apply from the
+     * stored versions, so a row written again after the proposer looked is kept.
+     */
+    record EvictExpired(long tableId, long beforeSeq, int maxRows) implements Command {
+        @Override
+        public int seqCount() {
+            return maxRows;
         }
     }
 

@@ -205,6 +205,26 @@ class ApplierTest {
                 "row changed since it was read");
     }
 
+    /**
+     * An eviction carries the proposer's cut-off; the rows it removes are those stored below it when it applies,
+     * so a row written again since is kept, and it removes no more than its bound.
+     */
+    @Test
+    void anEvictionRemovesRowsBelowItsCutOffAsStoredWhenItApplies() {
+        apply(new Command.Rows(List.of(insert(1, 0), insert(2, 0), insert(3, 0))), 100);
+        apply(new Command.Rows(List.of(insert(4, 0))), 1_000);
+        apply(new Command.Rows(List.of(update(2, 7, RowCodec.seqOf(stored(2))))), 2_000);
+        ApplyResult first = apply(new Command.EvictExpired(table.id(), 500, 1), 3_000);
+        assertEquals(1, first.deleted(), "at most maxRows");
+        assertNull(stored(1));
+        ApplyResult second = apply(new Command.EvictExpired(table.id(), 500, 10), 4_000);
+        assertEquals(1, second.deleted());
+        assertNull(stored(3));
+        assertNotNull(stored(2), "rewritten after the cut-off: kept");
+        assertNotNull(stored(4), "newer than the cut-off: kept");
+        assertEquals(0, apply(new Command.EvictExpired(99, 500, 10), 5_000).deleted(), "a dropped table");
+    }
+
     /** Two ops of one transaction on one row both read the version stored before the transaction. */
     @Test
     void opsOfOneCommandAreCheckedAgainstTheVersionBeforeIt() {

@@ -70,5 +70,7 @@ class CommandCodecTest {
                 io.kalamdb.engine.topic.TopicDef.PayloadMode.FULL);
         Command.SetTopicRoutes routes = new Command.SetTopicRoutes(4, List.of(), List.of(route), 99);
         assertEquals(routes, CommandCodec.decode(CommandCodec.encode(routes)));
+        Command.EvictExpired evict = new Command.EvictExpired(5, 1L << 40, 500);
+        assertEquals(evict, CommandCodec.decode(CommandCodec.encode(evict)));
     }
 }
