@@ -14,11 +14,8 @@ import io.kalamdb.engine.topic.TopicKeys;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.Command;
-import io.kalamdb.engine.write.RowOp;
 import io.kalamdb.engine.write.WriteLog;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,27 +68,33 @@ public final class Housekeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * Evicts a STREAM table's rows older than its TTL: the cut-off comes from this node's clock and travels in
+     * the command; which rows it removes is decided when the command applies. Repeats while a command removed
+     * as many rows as it may.
+     */
     private void evict(TableDef t) {
         long cutoffMs = System.currentTimeMillis() - t.ttlSeconds() * 1000;
-        List<RowOp> ops = new ArrayList<>();
+        if (cutoffMs <= SnowflakeGenerator.EPOCH_MS || !hasExpired(t, cutoffMs)) {
+            return;
+        }
+        long beforeSeq = (cutoffMs - SnowflakeGenerator.EPOCH_MS) << 22;
+        while (log.commit(new Command.EvictExpired(t.id(), beforeSeq, OPS_PER_COMMAND)).deleted()
+                == OPS_PER_COMMAND) {
+            LOG.debug("evicted a full command of expired rows [table={}]", t.qualifiedName());
+        }
+    }
+
+    /** Whether any row of the table is past the cut-off (a read, so that idle passes write nothing). */
+    private boolean hasExpired(TableDef t, long cutoffMs) {
         try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(t.id()), false)) {
             while (c.next()) {
-                if (SnowflakeGenerator.timestampMs(RowCodec.seqOf(c.value())) >= cutoffMs) {
-                    continue;
-                }
-                byte[] key = c.key();
-                String partition = KeyCodec.partitionOf(key);
-                byte[] pk = KeyCodec.pkOf(key);
-                ops.add(new RowOp(RowOp.Kind.HARD_DELETE, t.id(), partition, pk, null, null));
-                if (ops.size() == OPS_PER_COMMAND) {
-                    log.commit(new Command.Rows(ops));
-                    ops = new ArrayList<>();
+                if (SnowflakeGenerator.timestampMs(RowCodec.seqOf(c.value())) < cutoffMs) {
+                    return true;
                 }
             }
         }
-        if (!ops.isEmpty()) {
-            log.commit(new Command.Rows(ops));
-        }
+        return false;
     }
 
     private void retain(TopicDef t, int partition, boolean checkSize) {
