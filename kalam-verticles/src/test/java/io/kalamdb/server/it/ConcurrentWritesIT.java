@@ -36,8 +36,10 @@ class ConcurrentWritesIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // writers race on purpose here: the per-user limits (RateLimitIT, StatementLimitsIT) are off
         server = io.kalamdb.server.Futures.await(KalamServer.start(SqlApiIT.config(
-                Files.createTempDirectory("kalam-concurrent"))));
+                Files.createTempDirectory("kalam-concurrent"), java.util.Map.of("rate_limit.max_queries_per_sec", "0",
+                        "rate_limit.max_statements_in_flight_per_user", "0"))));
         api = new ApiClient(server.baseUrl());
         root = api.login("root", SqlApiIT.ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE c");
