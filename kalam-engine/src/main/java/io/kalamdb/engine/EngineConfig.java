@@ -13,7 +13,8 @@ import java.util.Map;
 public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLimit, int maxQueryLimit,
                            int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
                            int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser,
-                           int visibilityTimeoutSecs, int housekeepingIntervalMs) {
+                           int visibilityTimeoutSecs, int housekeepingIntervalMs, int maxQueuedCommands,
+                           int maxQueuedLiveGroups) {
 
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
             "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
@@ -52,9 +53,27 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
             "stream.eviction_interval_ms", 1000, 10, 3_600_000,
             "How often STREAM rows past their TTL are evicted and topic retention is applied, in milliseconds.");
 
+    /**
+     * Bounds the commands waiting for the single writer so that a burst cannot grow memory without limit; one
+     * group commit takes up to 512 of them, so the default holds about twenty groups.
+     */
+    public static final ConfigKey<Integer> MAX_QUEUED_COMMANDS = ConfigKey.integer(
+            "engine.write.max_queued_commands", 10_000, 1, 10_000_000,
+            "Writes waiting for the write log; beyond it a write is refused with OVERLOADED (HTTP 503).");
+
+    /**
+     * Bounds the committed groups of change events waiting for live-query matching. When it is full the writer
+     * waits (back-pressure) instead of dropping changes or growing memory; slow WebSocket clients are bounded
+     * separately by {@code websocket.max_pending_frames}.
+     */
+    public static final ConfigKey<Integer> MAX_QUEUED_LIVE_GROUPS = ConfigKey.integer(
+            "engine.live.max_queued_groups", 1024, 1, 1_000_000,
+            "Committed groups of change events waiting for live-query matching; when full, writes wait.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(DATA_DIR, SYNC_WRITES, DEFAULT_QUERY_LIMIT,
             MAX_QUERY_LIMIT, MAX_PARAMETERS, MAX_PARAMETER_SIZE, MAX_SQL_LENGTH, ROOT_PASSWORD, BCRYPT_COST,
-            MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER, VISIBILITY_TIMEOUT, HOUSEKEEPING_INTERVAL);
+            MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER, VISIBILITY_TIMEOUT, HOUSEKEEPING_INTERVAL,
+            MAX_QUEUED_COMMANDS, MAX_QUEUED_LIVE_GROUPS);
 
     public static EngineConfig from(Map<String, String> values) {
         return new EngineConfig(Path.of(DATA_DIR.read(values)), SYNC_WRITES.read(values),
@@ -62,7 +81,8 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
                 MAX_PARAMETER_SIZE.read(values), MAX_SQL_LENGTH.read(values), ROOT_PASSWORD.read(values),
                 BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values),
                 MAX_SUBSCRIPTIONS_PER_USER.read(values), VISIBILITY_TIMEOUT.read(values),
-                HOUSEKEEPING_INTERVAL.read(values));
+                HOUSEKEEPING_INTERVAL.read(values), MAX_QUEUED_COMMANDS.read(values),
+                MAX_QUEUED_LIVE_GROUPS.read(values));
     }
 
     /** Defaults with the given data directory (for embedded use and tests). */
@@ -73,6 +93,7 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
     public EngineConfig withRootPassword(String password) {
         return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
                 maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId,
-                maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs);
+                maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs, maxQueuedCommands,
+                maxQueuedLiveGroups);
     }
 }

@@ -23,7 +23,6 @@ import io.kalamdb.engine.sql.DmlPlanner;
 import io.kalamdb.engine.sql.QueryRunner;
 import io.kalamdb.engine.sql.SqlExecutor;
 import io.kalamdb.engine.sql.SystemTables;
-import io.kalamdb.engine.util.Ids;
 import io.kalamdb.engine.util.Json;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.Applier;
@@ -31,6 +30,7 @@ import io.kalamdb.engine.write.CatalogKeys;
 import io.kalamdb.engine.write.ChangeEvent;
 import io.kalamdb.engine.write.ChangeListener;
 import io.kalamdb.engine.write.Command;
+import io.kalamdb.engine.write.CommitPipeline;
 import io.kalamdb.engine.write.LocalWriteLog;
 import io.kalamdb.engine.write.WriteLog;
 
@@ -57,14 +57,14 @@ public final class KalamEngine implements AutoCloseable {
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
-        Ids.configureNode(config.nodeId());
         this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir()));
         this.catalog = loadCatalog(store);
         this.applier = new Applier(store, catalog);
-        this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser());
+        this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser(),
+                config.maxQueuedLiveGroups());
         listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
-                this::publish, this::topicsAppended);
+                new CommitPipeline(this::publish, this::topicsAppended), config.maxQueuedCommands());
         this.topics = new TopicService(catalog, store, log, applier.publisher(),
                 config.visibilityTimeoutSecs() * 1000L);
         PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());

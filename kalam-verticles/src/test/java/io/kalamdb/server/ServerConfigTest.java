@@ -57,6 +57,8 @@ class ServerConfigTest {
         assertEquals(List.of(), config.clusterPeers());
         assertEquals(Path.of("./data"), config.dataDir());
         assertNull(config.engineConfig().rootPassword());
+        assertEquals(10_000, config.engineConfig().maxQueuedCommands());
+        assertEquals(1024, config.engineConfig().maxQueuedLiveGroups());
         assertNull(config.source());
         assertTrue(config.isLoopbackHost());
         assertTrue(config.values().isEmpty());
@@ -121,6 +123,12 @@ class ServerConfigTest {
                 [topics]
                 visibility_timeout_secs = 5
 
+                [engine.write]
+                max_queued_commands = 32
+
+                [engine.live]
+                max_queued_groups = 3
+
                 [flight]
                 port = 18815
 
@@ -171,6 +179,8 @@ class ServerConfigTest {
         assertEquals(4, engine.bcryptCost());
         assertEquals(6, engine.minPasswordLength());
         assertEquals(7, engine.nodeId());
+        assertEquals(32, engine.maxQueuedCommands());
+        assertEquals(3, engine.maxQueuedLiveGroups());
     }
 
     @Test

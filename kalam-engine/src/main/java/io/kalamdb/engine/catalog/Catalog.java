@@ -24,9 +24,7 @@ public final class Catalog {
     private final Map<String, io.kalamdb.engine.topic.TopicDef> topicsByName = new ConcurrentHashMap<>();
     private final Map<Long, io.kalamdb.engine.topic.TopicDef> topicsById = new ConcurrentHashMap<>();
     private volatile Map<Long, List<TopicRoute>> routesByTable = Map.of();
-    private final AtomicLong nextTopicId = new AtomicLong(1);
     private final AtomicLong version = new AtomicLong();
-    private final AtomicLong nextTableId = new AtomicLong(1);
 
     private static String key(String name) {
         return name.toLowerCase(Locale.ROOT);
@@ -38,10 +36,6 @@ public final class Catalog {
 
     public long version() {
         return version.get();
-    }
-
-    public long allocateTableId() {
-        return nextTableId.getAndIncrement();
     }
 
     public NamespaceDef namespace(String name) {
@@ -100,11 +94,12 @@ public final class Catalog {
 
     public void putTable(TableDef table) {
         TableDef old = tablesById.put(table.id(), table);
-        if (old != null) {
+        String name = key(table.namespace(), table.name());
+        // the new name first: a reader never finds a table that is only being changed missing
+        tablesByName.put(name, table);
+        if (old != null && !key(old.namespace(), old.name()).equals(name)) {
             tablesByName.remove(key(old.namespace(), old.name()));
         }
-        tablesByName.put(key(table.namespace(), table.name()), table);
-        nextTableId.accumulateAndGet(table.id() + 1, Math::max);
         version.incrementAndGet();
     }
 
@@ -118,10 +113,6 @@ public final class Catalog {
 
     /** A route of a topic, as found from its source table. */
     public record TopicRoute(io.kalamdb.engine.topic.TopicDef topic, io.kalamdb.engine.topic.TopicDef.Route route) {
-    }
-
-    public long allocateTopicId() {
-        return nextTopicId.getAndIncrement();
     }
 
     public io.kalamdb.engine.topic.TopicDef topic(String namespace, String name) {
@@ -145,11 +136,11 @@ public final class Catalog {
 
     public synchronized void putTopic(io.kalamdb.engine.topic.TopicDef topic) {
         io.kalamdb.engine.topic.TopicDef old = topicsById.put(topic.id(), topic);
-        if (old != null) {
+        String name = key(topic.namespace(), topic.name());
+        topicsByName.put(name, topic);
+        if (old != null && !key(old.namespace(), old.name()).equals(name)) {
             topicsByName.remove(key(old.namespace(), old.name()));
         }
-        topicsByName.put(key(topic.namespace(), topic.name()), topic);
-        nextTopicId.accumulateAndGet(topic.id() + 1, Math::max);
         rebuildRoutes();
     }
 

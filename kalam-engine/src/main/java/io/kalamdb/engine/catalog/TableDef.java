@@ -85,6 +85,12 @@ public record TableDef(long id, String namespace, String name, TableType type, L
                 schemaVersion + 1, newNextColumnId, createdAtMicros, nowMicros, kept);
     }
 
+    /** A copy with the id and created/updated time the applier assigned when the table was created. */
+    public TableDef withIdentity(long newId, long createdMicros) {
+        return new TableDef(newId, namespace, name, type, columns, options, accessLevel, ttlSeconds, schemaVersion,
+                nextColumnId, createdMicros, createdMicros, indexedColumnIds);
+    }
+
     public TableDef withAccessLevel(AccessLevel level, long nowMicros) {
         return new TableDef(id, namespace, name, type, columns, options, level, ttlSeconds,
                 schemaVersion + 1, nextColumnId, createdAtMicros, nowMicros, indexedColumnIds);

@@ -37,7 +37,14 @@ public enum KalamErrorCode {
     /** A statement ran past its time limit ({@code execution.statement_timeout_ms}). */
     STATEMENT_TIMEOUT(36, Category.INSUFFICIENT_RESOURCES),
     /** A statement was stopped before it finished (its client went away). */
-    STATEMENT_CANCELLED(37, Category.USER_ERROR);
+    STATEMENT_CANCELLED(37, Category.USER_ERROR),
+    /**
+     * A command's precondition failed when it applied (the table, row or record it was planned against changed
+     * meanwhile); nothing of it was applied. The engine re-plans and retries where that is safe.
+     */
+    CONFLICT(38, Category.USER_ERROR),
+    /** Too many writes are waiting for the write log (a bounded queue is full); retry shortly. */
+    OVERLOADED(39, Category.INSUFFICIENT_RESOURCES);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }
@@ -60,6 +67,6 @@ public enum KalamErrorCode {
 
     /** Whether the same request may succeed when retried unchanged. */
     public boolean isRetriable() {
-        return category == Category.INSUFFICIENT_RESOURCES;
+        return category == Category.INSUFFICIENT_RESOURCES || this == CONFLICT;
     }
 }

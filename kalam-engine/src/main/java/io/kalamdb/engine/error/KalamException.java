@@ -75,6 +75,11 @@ public final class KalamException extends RuntimeException {
         return new KalamException(KalamErrorCode.INVALID_INPUT, message);
     }
 
+    /** A command's precondition failed at apply: what it was planned against changed meanwhile. */
+    public static KalamException conflict(String message) {
+        return new KalamException(KalamErrorCode.CONFLICT, message);
+    }
+
     public static KalamException internal(String message, Throwable cause) {
         return new KalamException(KalamErrorCode.INTERNAL_ERROR, message, cause);
     }

@@ -7,7 +7,6 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
-import io.kalamdb.engine.hot.KeyCodec;
 import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.topic.TopicDef;
@@ -15,11 +14,8 @@ import io.kalamdb.engine.topic.TopicKeys;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.Command;
-import io.kalamdb.engine.write.RowOp;
 import io.kalamdb.engine.write.WriteLog;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,29 +71,37 @@ public final class Housekeeper implements AutoCloseable {
     }
 
     /**
-     * Hard-deletes the rows of a STREAM table past its TTL. A row's {@code _seq} is a snowflake of its write time,
-     * so the expired rows of a partition are the start of its {@code _seq} index: each partition costs a seek and
-     * its expired rows, not a scan of the table.
+     * Evicts a STREAM table's rows older than its TTL: the cut-off comes from this node's clock and travels in
+     * the command; which rows it removes is decided when the command applies. Repeats while a command removed
+     * as many rows as it may.
      */
     private void evict(TableDef t) {
         long cutoffMs = System.currentTimeMillis() - t.ttlSeconds() * 1000;
-        long cutoffSeq = Math.max(0, cutoffMs - SnowflakeGenerator.EPOCH_MS) << 22;
-        List<RowOp> ops = new ArrayList<>();
+        if (cutoffMs <= SnowflakeGenerator.EPOCH_MS || !hasExpired(t, cutoffMs)) {
+            return;
+        }
+        long beforeSeq = (cutoffMs - SnowflakeGenerator.EPOCH_MS) << 22;
+        while (log.commit(new Command.EvictExpired(t.id(), beforeSeq, OPS_PER_COMMAND)).deleted()
+                == OPS_PER_COMMAND) {
+            LOG.debug("evicted a full command of expired rows [table={}]", t.qualifiedName());
+        }
+    }
+
+    /**
+     * Whether any row of the table is past the cut-off (a read, so that idle passes write nothing). A row's
+     * {@code _seq} is a snowflake of its write time, so a partition holds an expired row exactly when the start of
+     * its {@code _seq} index is below the cut-off: one seek per partition, not a scan of the table's rows.
+     */
+    private boolean hasExpired(TableDef t, long cutoffMs) {
+        long beforeSeq = (cutoffMs - SnowflakeGenerator.EPOCH_MS) << 22;
         for (byte[] p = reader.nextPartition(t.id(), null); p != null; p = reader.nextPartition(t.id(), p)) {
-            String partition = KeyCodec.partitionOf(p);
-            try (PartitionReader.RowCursor c = reader.scanSeq(p, 0, cutoffSeq, false)) {
-                while (c.next()) {
-                    ops.add(new RowOp(RowOp.Kind.HARD_DELETE, t.id(), partition, c.pk(), null, null));
-                    if (ops.size() == OPS_PER_COMMAND) {
-                        log.commit(new Command.Rows(ops));
-                        ops = new ArrayList<>();
-                    }
+            try (PartitionReader.RowCursor c = reader.scanSeq(p, 0, beforeSeq, false)) {
+                if (c.next()) {
+                    return true;
                 }
             }
         }
-        if (!ops.isEmpty()) {
-            log.commit(new Command.Rows(ops));
-        }
+        return false;
     }
 
     private void retain(TopicDef t, int partition, boolean checkSize) {

@@ -60,7 +60,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     private final Map<Long, Map<String, List<Subscription>>> index = new ConcurrentHashMap<>();
     private final Map<String, Subscription> byLiveId = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
-    private final BlockingQueue<List<ChangeEvent>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<List<ChangeEvent>> queue;
     private final Thread dispatcher;
     private volatile boolean closed;
 
@@ -69,9 +69,19 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             HotPartitionReader::over;
 
     public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser) {
+        this(catalog, applier, maxPerUser, 1024);
+    }
+
+    /**
+     * A registry whose dispatch queue holds at most {@code maxQueuedGroups} committed groups of change events;
+     * when it is full the committing thread waits for the dispatcher (back-pressure on writers), so no change is
+     * ever dropped and memory stays bounded.
+     */
+    public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxQueuedGroups) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.applier = requireNonNull(applier, "applier is null");
         this.maxPerUser = maxPerUser;
+        this.queue = new LinkedBlockingQueue<>(maxQueuedGroups);
         this.dispatcher = new Thread(this::dispatch, "kalam-live-dispatcher");
         this.dispatcher.setDaemon(true);
         this.dispatcher.start();
@@ -393,8 +403,15 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
 
     @Override
     public void onCommitted(List<ChangeEvent> events) {
-        if (!index.isEmpty()) {
-            queue.add(events);
+        if (index.isEmpty()) {
+            return;
+        }
+        try {
+            while (!closed && !queue.offer(events, 100, TimeUnit.MILLISECONDS)) {
+                LOG.debug("live dispatch queue full; the writer waits for the dispatcher");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -58,7 +58,16 @@ public final class DdlExecutor {
         log.commit(command);
     }
 
+    /**
+     * Runs a catalog statement. Its one write is an intent checked when it applies; when that fails with
+     * {@code CONFLICT} (a concurrent statement changed what this one read) the statement is planned again from
+     * the current catalog and resubmitted, so it then succeeds or fails as if it had run after the other one.
+     */
     public StatementResult execute(Stmt stmt, Session s) {
+        return ConflictRetry.run(() -> executeOnce(stmt, s));
+    }
+
+    private StatementResult executeOnce(Stmt stmt, Session s) {
         String me = s.userId();
         return switch (stmt) {
             case Stmt.CreateNamespace cn -> {
@@ -138,7 +147,8 @@ public final class DdlExecutor {
                     }
                     throw KalamException.execution("Index on " + name + " already exists");
                 }
-                append(new Command.PutTable(t.withIndex(t.columns().get(idx).id(), nowMicros()), false));
+                append(new Command.AlterTable(t.id(), t.schemaVersion(), t.withIndex(t.columns().get(idx).id(),
+                        nowMicros())));
                 yield StatementResult.message("Index on " + name + " created", 0, me);
             }
             case Stmt.CreateUser cu -> createUser(cu, me);
@@ -239,7 +249,8 @@ public final class DdlExecutor {
         AccessLevel level = type == TableType.SHARED ? (ct.accessLevel() == null ? AccessLevel.PRIVATE
                 : ct.accessLevel()) : null;
         long now = nowMicros();
-        TableDef def = new TableDef(catalog.allocateTableId(), catalog.namespace(ct.table().namespace()).name(),
+        // id 0: the applier assigns the table's id from its replicated counter
+        TableDef def = new TableDef(0, catalog.namespace(ct.table().namespace()).name(),
                 ct.table().name(), type, columns, options, level, ct.ttlSeconds(), 1, columns.size() + 1, now, now,
                 List.of());
         append(new Command.PutTable(def, true));
@@ -324,7 +335,7 @@ public final class DdlExecutor {
                 changed = t.withAccessLevel(sal.level(), now);
             }
         }
-        append(new Command.PutTable(changed, false));
+        append(new Command.AlterTable(t.id(), t.schemaVersion(), changed));
         return StatementResult.message("Table " + t.qualifiedName() + " altered successfully", 0, s.userId());
     }
 

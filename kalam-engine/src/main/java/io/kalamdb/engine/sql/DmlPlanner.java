@@ -31,7 +31,9 @@ import org.apache.calcite.sql.util.SqlShuttle;
 /**
  * Turns INSERT, UPDATE and DELETE into row operations for the write log: evaluates values and defaults,
  * checks types and NOT NULL, and finds the rows an UPDATE or DELETE touches with a Calcite query over the
- * subject's partition. Primary-key uniqueness is checked again when the command applies.
+ * subject's partition. Primary-key uniqueness is checked again when the command applies, and so is the version
+ * of every row an UPDATE or DELETE read (its {@code _seq}): a row changed meanwhile makes the command fail with
+ * {@code CONFLICT} instead of overwriting the newer version with values computed from the older one.
  */
 public final class DmlPlanner {
     private final Catalog catalog;
@@ -170,7 +172,7 @@ public final class DmlPlanner {
                 }
             }
             byte[] pk = pkIndex < 0 ? KeyCodec.encodePk(io.kalamdb.engine.catalog.KalamType.BIGINT,
-                    io.kalamdb.engine.util.Ids.snowflake()) : KeyCodec.encodePk(columns.get(pkIndex).type(),
+                    io.kalamdb.engine.util.Ids.current().snowflake()) : KeyCodec.encodePk(columns.get(pkIndex).type(),
                     values[pkIndex]);
             if (!keys.add(new ByteKey(pk))) {
                 throw KalamException.execution("Primary key violation: value '" + values[pkIndex]
@@ -310,13 +312,19 @@ public final class DmlPlanner {
         for (Object[] match : matches) {
             io.kalamdb.engine.StatementControl.checkCurrent();
             byte[] pk = KeyCodec.encodePk(columns.get(pkIndex).type(), toStored(columns.get(pkIndex), match[0]));
+            long readSeq = ((Number) match[1]).longValue();
             byte[] stored = reader.get(prefix, pk);
             if (stored == null || RowCodec.isDeleted(stored)) {
                 continue;
             }
+            if (RowCodec.seqOf(stored) != readSeq) {
+                // the SET values were computed from an older version than the one stored now
+                throw KalamException.conflict("row changed while the statement read it [table=" + t.qualifiedName()
+                        + "]");
+            }
             StoredRow old = RowCodec.decode(t, stored);
             Object[] values = old.values().clone();
-            int complexIndex = 1;
+            int complexIndex = 2;
             for (int i = 0; i < targets.length; i++) {
                 ColumnDef c = columns.get(targets[i]);
                 ExpressionEvaluator.Value v = simple[i] == ExpressionEvaluator.COMPLEX
@@ -337,7 +345,7 @@ public final class DmlPlanner {
                         + "' appears multiple times in column '" + columns.get(pkIndex).name() + "'");
             }
             ops.add(new RowOp(RowOp.Kind.UPDATE, t.id(), partition, newPk,
-                    RowCodec.encode(columns, values, 0, false), moved ? pk : null));
+                    RowCodec.encode(columns, values, 0, false), moved ? pk : null, readSeq));
         }
         return ops;
     }
@@ -352,12 +360,15 @@ public final class DmlPlanner {
         List<RowOp> ops = new ArrayList<>(matches.size());
         for (Object[] match : matches) {
             byte[] pk = KeyCodec.encodePk(pkCol.type(), toStored(pkCol, match[0]));
-            ops.add(new RowOp(kind, t.id(), partition, pk, null, null));
+            ops.add(new RowOp(kind, t.id(), partition, pk, null, null, ((Number) match[1]).longValue()));
         }
         return ops;
     }
 
-    /** Rows of the subject's partition matching {@code condition}: primary key first, then {@code exprs}. */
+    /**
+     * Rows of the subject's partition matching {@code condition}: primary key, the {@code _seq} of the version
+     * read (the op's precondition), then {@code exprs}.
+     */
     private List<Object[]> matchingRows(TableDef t, SqlNode condition, List<SqlNode> exprs, List<Object> params,
                                         Session session, ScanScope scope, String defaultNamespace) {
         if (t.primaryKey() == null) {
@@ -372,9 +383,10 @@ public final class DmlPlanner {
                 live, Integer.MAX_VALUE).rows();
     }
 
-    /** The query that finds an UPDATE's or DELETE's rows: primary key first, then {@code exprs}. */
+    /** The query that finds an UPDATE's or DELETE's rows: primary key, {@code _seq}, then {@code exprs}. */
     private static String matchingSql(TableDef t, SqlNode condition, List<SqlNode> exprs) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(quote(t.primaryKey().name()));
+        StringBuilder sql = new StringBuilder("SELECT ").append(quote(t.primaryKey().name())).append(", ")
+                .append(quote(TableDef.SEQ));
         for (SqlNode e : exprs) {
             sql.append(", ").append(unparseExpression(e));
         }

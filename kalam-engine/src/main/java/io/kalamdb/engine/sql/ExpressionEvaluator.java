@@ -106,7 +106,7 @@ final class ExpressionEvaluator {
     private static Object function(String name, String currentUser) {
         return switch (name) {
             case "NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP" -> System.currentTimeMillis() * 1000L;
-            case "SNOWFLAKE_ID" -> Ids.snowflake();
+            case "SNOWFLAKE_ID" -> Ids.current().snowflake();
             case "UUID_V7" -> Ids.uuidV7();
             case "ULID" -> Ids.ulid();
             case "KALAM_CURRENT_USER", "CURRENT_USER" -> currentUser;

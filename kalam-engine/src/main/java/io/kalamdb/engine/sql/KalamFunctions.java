@@ -23,7 +23,7 @@ public final class KalamFunctions {
     }
 
     public static long snowflakeId() {
-        return Ids.snowflake();
+        return Ids.current().snowflake();
     }
 
     public static String uuidV7() {

@@ -309,7 +309,7 @@ public final class QueryRunner {
             return "a value has the wrong type for this operation (check the types of the parameters and columns)";
         }
         if (root instanceof NumberFormatException) {
-            return "invalid number in the statement or its parameters";
+            return invalidNumber(message);
         }
         if (root instanceof ArithmeticException && !ErrorText.looksInternal(message)) {
             return "arithmetic error: " + message;
@@ -318,6 +318,16 @@ public final class QueryRunner {
             return "statement too deeply nested";
         }
         return ErrorText.looksInternal(message) ? "the statement could not be executed" : message;
+    }
+
+    /** "invalid number: 'abc'" when the JDK names the text that is not a number, else a message without it. */
+    private static String invalidNumber(String message) {
+        String prefix = "For input string: \"";
+        if (message != null && message.startsWith(prefix) && message.endsWith("\"")
+                && message.length() <= prefix.length() + 65) {
+            return "invalid number: '" + message.substring(prefix.length(), message.length() - 1) + "'";
+        }
+        return "invalid number in the statement or its parameters";
     }
 
     private static String firstLine(String message) {

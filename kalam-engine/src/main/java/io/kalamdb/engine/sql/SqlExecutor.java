@@ -40,6 +40,7 @@ public final class SqlExecutor {
     private final DdlExecutor ddl;
     private final TopicExecutor topicExecutor;
     private final HotStore store;
+    private final io.kalamdb.engine.util.Ids ids;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log,
                        QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
@@ -53,6 +54,7 @@ public final class SqlExecutor {
         this.topicExecutor = requireNonNull(topicExecutor, "topicExecutor is null");
         this.store = requireNonNull(store, "store is null");
         this.authorizer = new Authorizer(catalog, queries, dml);
+        this.ids = new io.kalamdb.engine.util.Ids(config.nodeId());
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {
@@ -74,7 +76,7 @@ public final class SqlExecutor {
     public CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql, List<Object> params,
                                                                  String namespace) {
         try {
-            return start(session, sql, params, namespace);
+            return ids.bind(() -> start(session, sql, params, namespace));
         } catch (ExceptionInInitializerError | StackOverflowError e) {
             // Calcite's generated code folds constants in static initialisers (SELECT 1/0 fails there), and a deep
             // expression can exhaust the stack: both are the statement's fault, reported like any execution error
@@ -175,6 +177,16 @@ public final class SqlExecutor {
             s = authorizer.impersonate(ea.userId(), session);
             inner = ea.inner();
         }
+        if (dmlKind(inner) < 0) {
+            return null;
+        }
+        Session subject = s;
+        Stmt dmlStmt = inner;
+        return ConflictRetry.runAsync(() -> ids.bind(() -> planAndAppend(dmlStmt, subject, ns)));
+    }
+
+    /** Plans one INSERT, UPDATE or DELETE against the current state and appends its command. */
+    private CompletableFuture<List<StatementResult>> planAndAppend(Stmt inner, Session s, String ns) {
         ScanScope scope = new ScanScope(s.userId(), false);
         String who = s.userId();
         List<RowOp> ops;
@@ -192,9 +204,8 @@ public final class SqlExecutor {
                 ops = dml.delete(del, s, scope, ns);
                 verb = "Deleted";
             }
-            default -> {
-                return null;
-            }
+            default -> throw KalamException.internal("not a DML statement: " + inner.getClass().getSimpleName(),
+                    null);
         }
         if (ops.isEmpty()) {
             return CompletableFuture.completedFuture(List.of(StatementResult.message(verb + " 0 row(s)", 0, who)));
@@ -237,6 +248,9 @@ public final class SqlExecutor {
         long[] counts = new long[3];
         List<RowOp> tx = null;
         int txStart = -1;
+        int txResults = 0;
+        long[] txCounts = null;
+        int txAttempts = 0;
         for (int i = 0; i < stmts.size(); i++) {
             Stmt stmt = stmts.get(i);
             try {
@@ -246,7 +260,12 @@ public final class SqlExecutor {
                             throw KalamException.execution("a transaction is already open");
                         }
                         tx = new ArrayList<>();
-                        txStart = i;
+                        if (txStart != i) {
+                            txStart = i;
+                            txAttempts = 0;
+                        }
+                        txResults = results.size();
+                        txCounts = counts.clone();
                         results.add(StatementResult.message("Transaction started", 0, session.userId()));
                     }
                     case Stmt.Commit ignored -> {
@@ -257,6 +276,7 @@ public final class SqlExecutor {
                             apply(tx);
                         }
                         tx = null;
+                        txStart = -1;
                         results.add(StatementResult.message("Transaction committed", 0, session.userId()));
                     }
                     case Stmt.Rollback ignored -> {
@@ -267,7 +287,10 @@ public final class SqlExecutor {
                         results.add(StatementResult.message("Transaction rolled back", 0, session.userId()));
                     }
                     default -> {
-                        StatementResult r = runOne(stmt, session, ns, tx);
+                        List<RowOp> open = tx;
+                        StatementResult r = open == null && isDml(stmt)
+                                ? ConflictRetry.run(() -> runOne(stmt, session, ns, null))
+                                : runOne(stmt, session, ns, tx);
                         if (batch && r.hasRows() == false && isDml(stmt)) {
                             addCount(counts, stmt, r.rowCount());
                         } else {
@@ -276,6 +299,21 @@ public final class SqlExecutor {
                     }
                 }
             } catch (KalamException e) {
+                if (tx != null && e.code() == KalamErrorCode.CONFLICT && ++txAttempts < ConflictRetry.MAX_ATTEMPTS
+                        && isRerunnable(stmts, txStart)) {
+                    // a row the transaction read changed: nothing of it was applied, so run it again from BEGIN
+                    results.subList(txResults, results.size()).clear();
+                    System.arraycopy(txCounts, 0, counts, 0, counts.length);
+                    tx = null;
+                    ConflictRetry.pause(txAttempts);
+                    i = txStart - 1;
+                    continue;
+                }
+                if (tx != null && e.code() == KalamErrorCode.CONFLICT) {
+                    throw prefixed(new KalamException(KalamErrorCode.CONFLICT, "the transaction was not applied "
+                            + "(rows it read kept changing, or it cannot be re-run); retry it [attempts="
+                            + txAttempts + "]: " + e.getMessage(), e), i, batch);
+                }
                 throw prefixed(e, i, batch);
             } catch (RuntimeException e) {
                 // not the client's doing: the edge logs the cause and tells the client only a reference
@@ -298,6 +336,23 @@ public final class SqlExecutor {
             results.add(StatementResult.message("Deleted " + counts[2] + " row(s)", counts[2], who));
         }
         return results;
+    }
+
+    /**
+     * Whether the transaction opened at {@code begin} may run again after a {@code CONFLICT}: up to its COMMIT
+     * it holds only reads and row changes, whose one effect is the command its COMMIT submits.
+     */
+    private static boolean isRerunnable(List<Stmt> stmts, int begin) {
+        for (int j = begin + 1; j < stmts.size(); j++) {
+            Stmt st = stmts.get(j);
+            if (st instanceof Stmt.Commit) {
+                return true;
+            }
+            if (!isDml(st) && !(st instanceof Stmt.Query)) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean hasKind(List<Stmt> stmts, int kind) {

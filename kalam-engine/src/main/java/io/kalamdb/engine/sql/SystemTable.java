@@ -3,6 +3,7 @@ package io.kalamdb.engine.sql;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.ColumnInfo;
+import io.kalamdb.engine.StatementControl;
 import io.kalamdb.engine.catalog.KalamType;
 
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -61,7 +64,36 @@ public final class SystemTable extends AbstractTable implements ScannableTable {
             }
             out.add(internal);
         }
-        return Linq4j.asEnumerable(out);
+        return new AbstractEnumerable<>() {
+            @Override
+            public Enumerator<Object[]> enumerator() {
+                return new CheckedEnumerator(Linq4j.enumerator(out));
+            }
+        };
+    }
+
+    /** Checks the request's deadline and cancel flag at every row, as table scans do. */
+    private record CheckedEnumerator(Enumerator<Object[]> rows) implements Enumerator<Object[]> {
+        @Override
+        public Object[] current() {
+            return rows.current();
+        }
+
+        @Override
+        public boolean moveNext() {
+            StatementControl.checkCurrent();
+            return rows.moveNext();
+        }
+
+        @Override
+        public void reset() {
+            rows.reset();
+        }
+
+        @Override
+        public void close() {
+            rows.close();
+        }
     }
 
     /** Column helper: a primary-key column. */

@@ -54,7 +54,22 @@ public final class TopicExecutor {
         }
     }
 
+    /**
+     * Runs a topic statement; one whose write was rejected with {@code CONFLICT} (the topic changed meanwhile)
+     * is planned again from the current catalog and resubmitted. CLEAR TOPIC, CONSUME and ACK are not: their
+     * writes do not conflict.
+     */
     public StatementResult execute(Stmt stmt, String who) {
+        return switch (stmt) {
+            case Stmt.CreateTopic ignored -> ConflictRetry.run(() -> executeOnce(stmt, who));
+            case Stmt.DropTopic ignored -> ConflictRetry.run(() -> executeOnce(stmt, who));
+            case Stmt.AddTopicSource ignored -> ConflictRetry.run(() -> executeOnce(stmt, who));
+            case Stmt.DropTopicSource ignored -> ConflictRetry.run(() -> executeOnce(stmt, who));
+            default -> executeOnce(stmt, who);
+        };
+    }
+
+    private StatementResult executeOnce(Stmt stmt, String who) {
         return switch (stmt) {
             case Stmt.CreateTopic ct -> {
                 int dot = ct.topic().indexOf('.');
@@ -67,7 +82,7 @@ public final class TopicExecutor {
                     throw KalamException.execution("Topic '" + ct.topic() + "' already exists");
                 }
                 long now = now();
-                append(new Command.PutTopic(new TopicDef(catalog.allocateTopicId(), catalog.namespace(ns).name(),
+                append(new Command.PutTopic(new TopicDef(0, catalog.namespace(ns).name(),
                         name, ct.partitions(),
                         ct.retentionSeconds() == null ? TopicDef.DEFAULT_RETENTION_SECONDS : ct.retentionSeconds(),
                         ct.retentionMaxBytes() == null ? TopicDef.DEFAULT_RETENTION_BYTES : ct.retentionMaxBytes(),
@@ -114,7 +129,7 @@ public final class TopicExecutor {
                     FilterCompiler.compile(table, FilterCompiler.routeQuery(table, add.where()), "validation");
                 }
                 routes.add(new TopicDef.Route(table.id(), table.qualifiedName(), add.op(), add.where(), add.payload()));
-                append(new Command.PutTopic(t.withRoutes(routes, now()), false));
+                append(new Command.SetTopicRoutes(t.id(), t.routes(), routes, now()));
                 yield StatementResult.message("Added source " + table.qualifiedName() + " ON " + add.op().wireName()
                         + " to topic '" + t.qualifiedName() + "'", 0, who);
             }
@@ -127,7 +142,7 @@ public final class TopicExecutor {
                     throw KalamException.execution("topic '" + t.qualifiedName() + "' has no source "
                             + drop.table().qualified() + " ON " + drop.op().name());
                 }
-                append(new Command.PutTopic(t.withRoutes(routes, now()), false));
+                append(new Command.SetTopicRoutes(t.id(), t.routes(), routes, now()));
                 yield StatementResult.message("Removed source " + drop.table().qualified() + " ON "
                         + drop.op().wireName() + " from topic '" + t.qualifiedName() + "'", 0, who);
             }

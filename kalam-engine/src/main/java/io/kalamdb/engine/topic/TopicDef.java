@@ -24,6 +24,12 @@ public record TopicDef(long id, String namespace, String name, int partitions, l
         return namespace + "." + name;
     }
 
+    /** A copy with the id and created/updated time the applier assigned when the topic was created. */
+    public TopicDef withIdentity(long newId, long createdMicros) {
+        return new TopicDef(newId, namespace, name, partitions, retentionSeconds, retentionMaxBytes, routes,
+                createdMicros, createdMicros);
+    }
+
     public TopicDef withRoutes(List<Route> newRoutes, long now) {
         return new TopicDef(id, namespace, name, partitions, retentionSeconds, retentionMaxBytes, newRoutes,
                 createdAtMicros, now);

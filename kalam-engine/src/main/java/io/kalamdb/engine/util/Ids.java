@@ -3,21 +3,48 @@ package io.kalamdb.engine.util;
 import java.security.SecureRandom;
 import java.util.UUID;
 
-/** Generators for SNOWFLAKE_ID(), UUID_V7() and ULID() values. */
+/**
+ * Generators for SNOWFLAKE_ID(), UUID_V7() and ULID() values. Each engine owns one instance (its node id and
+ * snowflake sequence), so two engines in one JVM share no counter; a statement binds its engine's instance to
+ * the running thread ({@link #bind}) for the functions Calcite calls statically. UUID_V7 and ULID keep no state.
+ */
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static volatile SnowflakeGenerator snowflakes = new SnowflakeGenerator(1);
+    private static final ThreadLocal<Ids> BOUND = new ThreadLocal<>();
 
-    private Ids() {
+    private final SnowflakeGenerator snowflakes;
+
+    public Ids(int nodeId) {
+        this.snowflakes = new SnowflakeGenerator(nodeId);
     }
 
-    /** Sets the node id used in SNOWFLAKE_ID() values. */
-    public static void configureNode(int nodeId) {
-        snowflakes = new SnowflakeGenerator(nodeId);
+    /** Runs {@code body} with this instance as the thread's {@link #current()} (nested binds restore). */
+    public <T> T bind(java.util.function.Supplier<T> body) {
+        Ids previous = BOUND.get();
+        BOUND.set(this);
+        try {
+            return body.get();
+        } finally {
+            if (previous == null) {
+                BOUND.remove();
+            } else {
+                BOUND.set(previous);
+            }
+        }
     }
 
-    public static long snowflake() {
+    /** The instance of the engine whose statement runs on this thread. */
+    public static Ids current() {
+        Ids ids = BOUND.get();
+        if (ids == null) {
+            throw io.kalamdb.engine.error.KalamException.internal("SNOWFLAKE_ID() evaluated outside a statement "
+                    + "of an engine", null);
+        }
+        return ids;
+    }
+
+    public long snowflake() {
         return snowflakes.next();
     }
 

@@ -30,6 +30,9 @@ import java.util.Map;
  */
 public final class Applier {
     static final byte[] APPLIED_INDEX_KEY = "state/applied_index".getBytes(StandardCharsets.UTF_8);
+    static final byte[] LAST_TIME_KEY = "state/last_time_micros".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEXT_TABLE_ID_KEY = "state/next_table_id".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEXT_TOPIC_ID_KEY = "state/next_topic_id".getBytes(StandardCharsets.UTF_8);
 
     private final HotStore store;
     private final Catalog catalog;
@@ -37,11 +40,38 @@ public final class Applier {
     private final io.kalamdb.engine.topic.TopicPublisher publisher;
     private volatile long lastSeq;
     private volatile java.util.function.Consumer<String> userListener = id -> { };
+    /** The entry time in effect: the leader's time, never before an earlier entry's (replicated state). */
+    private long timeMicros;
+    /** Ids for the next CREATE TABLE / CREATE TOPIC: persisted, so an id is never reused after a drop. */
+    private long nextTableId;
+    private long nextTopicId;
 
+    /** An applier over the store and the catalog loaded from it. */
     public Applier(HotStore store, Catalog catalog) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.publisher = new io.kalamdb.engine.topic.TopicPublisher(catalog, store);
+        this.timeMicros = readLong(LAST_TIME_KEY, 0);
+        long maxTable = 0;
+        for (TableDef t : catalog.tables()) {
+            maxTable = Math.max(maxTable, t.id());
+        }
+        long maxTopic = 0;
+        for (var t : catalog.topics()) {
+            maxTopic = Math.max(maxTopic, t.id());
+        }
+        // stores written before the counters existed start after the highest id in use
+        this.nextTableId = Math.max(readLong(NEXT_TABLE_ID_KEY, 1), maxTable + 1);
+        this.nextTopicId = Math.max(readLong(NEXT_TOPIC_ID_KEY, 1), maxTopic + 1);
+    }
+
+    private long readLong(byte[] key, long otherwise) {
+        byte[] v = store.get(Space.META, key);
+        return v == null ? otherwise : ByteBuffer.wrap(v).getLong();
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
     }
 
     /**
@@ -76,12 +106,41 @@ public final class Applier {
         return v == null ? 0 : ByteBuffer.wrap(v).getLong();
     }
 
+    /** Applies a command at {@code index} with the entry time of the last entry (tests and tools). */
     public ApplyResult apply(Command command, long index, long firstSeq) {
+        return apply(new LogEntry(index, firstSeq, timeMicros, command));
+    }
+
+    /**
+     * Applies one log entry. A command rejected by a precondition or a validation against the stored state (a
+     * user error, the same verdict on every replica) still consumes its index: the applied index moves on in a
+     * batch of its own, then the rejection is rethrown. A storage failure is rethrown as is.
+     */
+    public ApplyResult apply(LogEntry entry) {
+        long index = entry.index();
+        timeMicros = Math.max(timeMicros, entry.leaderTimeMicros());
+        try {
+            return dispatch(entry.command(), index, entry.firstSeq());
+        } catch (KalamException e) {
+            if (e.code().category() == io.kalamdb.engine.error.KalamErrorCode.Category.USER_ERROR) {
+                putAppliedIndex(index);
+            }
+            throw e;
+        }
+    }
+
+    /** The time of the entry being applied, clamped never to go back (what created/updated times use). */
+    long entryTimeMicros() {
+        return timeMicros;
+    }
+
+    private ApplyResult dispatch(Command command, long index, long firstSeq) {
         return switch (command) {
             case Command.Rows rows -> applyRows(rows, index, firstSeq);
             case Command.PutNamespace put -> applyPutNamespace(put, index);
             case Command.DropNamespace drop -> applyDropNamespace(drop, index);
             case Command.PutTable put -> applyPutTable(put, index);
+            case Command.AlterTable alter -> applyAlterTable(alter, index);
             case Command.DropTable drop -> applyDropTable(drop, index);
             case Command.PutUser put -> applyPutUser(put, index);
             case Command.SetUserPassword c -> changeUser(c.userId(), index, u -> u.withPasswordHash(c.passwordHash(),
@@ -93,11 +152,30 @@ public final class Applier {
                     c.atMicros()));
             case Command.RecordLoginFailure c -> applyLoginFailure(c, index);
             case Command.RecordLoginSuccess c -> applyLoginSuccess(c, index);
+            case Command.EvictExpired evict -> applyRows(new Command.Rows(expiredRows(evict)), index, firstSeq);
             case Command.PutTopic put -> applyPutTopic(put, index);
+            case Command.SetTopicRoutes routes -> applySetTopicRoutes(routes, index);
             case Command.DropTopic drop -> applyDropTopic(drop, index);
             case Command.TrimTopic trim -> applyTrimTopic(trim, index);
             case Command.CommitOffset commit -> applyCommitOffset(commit, index);
         };
+    }
+
+    /** The removals an eviction makes, from the rows stored now (a dropped table evicts nothing). */
+    private List<RowOp> expiredRows(Command.EvictExpired evict) {
+        List<RowOp> ops = new ArrayList<>();
+        if (catalog.table(evict.tableId()) == null) {
+            return ops;
+        }
+        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(evict.tableId()), false)) {
+            while (ops.size() < evict.maxRows() && c.next()) {
+                if (RowCodec.seqOf(c.value()) < evict.beforeSeq()) {
+                    ops.add(new RowOp(RowOp.Kind.HARD_DELETE, evict.tableId(), KeyCodec.partitionOf(c.key()),
+                            KeyCodec.pkOf(c.key()), null, null));
+                }
+            }
+        }
+        return ops;
     }
 
     private ApplyResult applyRows(Command.Rows command, long index, long firstSeq) {
@@ -131,6 +209,7 @@ public final class Applier {
                     }
                     case UPDATE -> {
                         byte[] oldKey = op.oldPk() == null ? key : KeyCodec.rowKey(prefix, op.oldPk());
+                        checkVersion(table, op, oldKey);
                         byte[] old = op.oldPk() == null ? current : read(pending, oldKey);
                         if (old == null || RowCodec.isDeleted(old)) {
                             continue;
@@ -151,6 +230,7 @@ public final class Applier {
                                 RowCodec.decode(table, value), s));
                     }
                     case SOFT_DELETE -> {
+                        checkVersion(table, op, key);
                         if (current == null || RowCodec.isDeleted(current)) {
                             continue;
                         }
@@ -162,6 +242,7 @@ public final class Applier {
                                 RowCodec.decode(table, current), RowCodec.decode(table, value), s));
                     }
                     case HARD_DELETE -> {
+                        checkVersion(table, op, key);
                         if (current == null) {
                             continue;
                         }
@@ -196,6 +277,23 @@ public final class Applier {
     }
 
     private static final byte[] TOMBSTONE = new byte[0];
+
+    /**
+     * Checks an op's precondition: the committed row at {@code key} (as it was before this command, so that two
+     * ops of one transaction on the same row both see the version their statements read) is still the live
+     * version the statement read.
+     */
+    private void checkVersion(TableDef table, RowOp op, byte[] key) {
+        if (op.expectedSeq() == null) {
+            return;
+        }
+        byte[] stored = store.get(Space.ROWS, key);
+        if (stored == null || RowCodec.isDeleted(stored) || RowCodec.seqOf(stored) != op.expectedSeq()) {
+            throw KalamException.conflict("row changed since it was read [table=" + table.qualifiedName()
+                    + ", read_seq=" + op.expectedSeq() + ", current_seq="
+                    + (stored == null || RowCodec.isDeleted(stored) ? "none" : RowCodec.seqOf(stored)) + "]");
+        }
+    }
 
     /** Keeps secondary indexes on live rows: a change removes the old row's entries and adds the new row's. */
     private static void maintainIndexes(HotStore.Batch batch, ChangeEvent e) {
@@ -258,8 +356,14 @@ public final class Applier {
     }
 
     private ApplyResult applyPutNamespace(Command.PutNamespace put, long index) {
-        if (put.create() && catalog.namespace(put.namespace().name()) != null) {
-            throw KalamException.execution("Namespace '" + put.namespace().name() + "' already exists");
+        boolean exists = catalog.namespace(put.namespace().name()) != null;
+        if (put.create() && exists) {
+            throw KalamException.conflict("namespace was created meanwhile [namespace=" + put.namespace().name()
+                    + "]");
+        }
+        if (!put.create() && !exists) {
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + put.namespace().name()
+                    + "]");
         }
         commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.namespace(put.namespace().name()), Json.write(put.namespace()));
@@ -270,7 +374,7 @@ public final class Applier {
 
     private ApplyResult applyDropNamespace(Command.DropNamespace drop, long index) {
         if (catalog.namespace(drop.name()) == null) {
-            throw KalamException.execution("Namespace '" + drop.name() + "' not found");
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + drop.name() + "]");
         }
         List<TableDef> tables = catalog.tables(drop.name());
         commitBatch(index, batch -> {
@@ -288,16 +392,48 @@ public final class Applier {
 
     private ApplyResult applyPutTable(Command.PutTable put, long index) {
         TableDef t = put.table();
-        if (put.create() && catalog.table(t.namespace(), t.name()) != null) {
-            throw KalamException.execution("Table " + t.qualifiedName() + " already exists");
+        if (!put.create()) {
+            throw KalamException.internal("PutTable only creates tables; changes are AlterTable intents", null);
+        }
+        if (catalog.table(t.namespace(), t.name()) != null) {
+            throw KalamException.conflict("table was created meanwhile [table=" + t.qualifiedName() + "]");
         }
         if (catalog.namespace(t.namespace()) == null) {
-            throw io.kalamdb.engine.error.KalamException.namespaceNotFound(t.namespace());
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + t.namespace() + "]");
+        }
+        // the id comes from the replicated counter, whatever the proposer put there
+        TableDef created = t.withIdentity(nextTableId, timeMicros);
+        commitBatch(index, batch -> {
+            batch.put(Space.META, CatalogKeys.table(created.id()), Json.write(created));
+            batch.put(Space.META, NEXT_TABLE_ID_KEY, longBytes(created.id() + 1));
+        });
+        nextTableId = created.id() + 1;
+        catalog.putTable(created);
+        return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applyAlterTable(Command.AlterTable alter, long index) {
+        TableDef before = catalog.table(alter.tableId());
+        TableDef t = alter.table();
+        if (before == null) {
+            throw KalamException.conflict("table was dropped meanwhile [table_id=" + alter.tableId() + "]");
+        }
+        if (before.schemaVersion() != alter.expectedSchemaVersion()) {
+            throw KalamException.conflict("table changed meanwhile [table=" + before.qualifiedName()
+                    + ", read_version=" + alter.expectedSchemaVersion() + ", current_version="
+                    + before.schemaVersion() + "]");
+        }
+        if (t.id() != before.id() || t.schemaVersion() <= before.schemaVersion()) {
+            throw KalamException.internal("an ALTER must keep the table id and raise its schema version [table="
+                    + before.qualifiedName() + "]", null);
+        }
+        TableDef clash = catalog.table(t.namespace(), t.name());
+        if (clash != null && clash.id() != t.id()) {
+            throw KalamException.conflict("table was created meanwhile [table=" + t.qualifiedName() + "]");
         }
         commitBatch(index, batch -> {
             batch.put(Space.META, CatalogKeys.table(t.id()), Json.write(t));
-            TableDef before = catalog.table(t.id());
-            if (before != null && !before.indexedColumnIds().containsAll(t.indexedColumnIds())) {
+            if (!before.indexedColumnIds().containsAll(t.indexedColumnIds())) {
                 backfillIndexes(batch, t);
             }
         });
@@ -308,7 +444,7 @@ public final class Applier {
     private ApplyResult applyDropTable(Command.DropTable drop, long index) {
         TableDef t = catalog.table(drop.tableId());
         if (t == null) {
-            return ApplyResult.EMPTY;
+            throw KalamException.conflict("table was dropped meanwhile [table_id=" + drop.tableId() + "]");
         }
         commitBatch(index, batch -> {
             deleteTableData(batch, t);
@@ -431,20 +567,46 @@ public final class Applier {
 
     private ApplyResult applyPutTopic(Command.PutTopic put, long index) {
         var t = put.topic();
-        if (put.create() && catalog.topic(t.namespace(), t.name()) != null) {
-            throw KalamException.execution("Topic '" + t.qualifiedName() + "' already exists");
+        if (!put.create()) {
+            throw KalamException.internal("PutTopic only creates topics; route changes are SetTopicRoutes", null);
         }
+        if (catalog.topic(t.namespace(), t.name()) != null) {
+            throw KalamException.conflict("topic was created meanwhile [topic=" + t.qualifiedName() + "]");
+        }
+        if (catalog.namespace(t.namespace()) == null) {
+            throw KalamException.conflict("namespace was dropped meanwhile [namespace=" + t.namespace() + "]");
+        }
+        var created = t.withIdentity(nextTopicId, timeMicros);
         commitBatch(index, batch -> {
-            batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t));
+            batch.put(Space.META, CatalogKeys.topic(created.id()), Json.write(created));
+            batch.put(Space.META, NEXT_TOPIC_ID_KEY, longBytes(created.id() + 1));
         });
-        catalog.putTopic(t);
+        nextTopicId = created.id() + 1;
+        catalog.putTopic(created);
         return ApplyResult.EMPTY;
+    }
+
+    private ApplyResult applySetTopicRoutes(Command.SetTopicRoutes c, long index) {
+        var t = catalog.topic(c.topicId());
+        if (t == null) {
+            throw KalamException.conflict("topic was dropped meanwhile [topic_id=" + c.topicId() + "]");
+        }
+        if (!t.routes().equals(c.expectedRoutes())) {
+            throw KalamException.conflict("topic sources changed meanwhile [topic=" + t.qualifiedName() + "]");
+        }
+        storeTopic(t.withRoutes(c.routes(), c.atMicros()), index);
+        return ApplyResult.EMPTY;
+    }
+
+    private void storeTopic(io.kalamdb.engine.topic.TopicDef t, long index) {
+        commitBatch(index, batch -> batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t)));
+        catalog.putTopic(t);
     }
 
     private ApplyResult applyDropTopic(Command.DropTopic drop, long index) {
         var t = catalog.topic(drop.topicId());
         if (t == null) {
-            return ApplyResult.EMPTY;
+            throw KalamException.conflict("topic was dropped meanwhile [topic_id=" + drop.topicId() + "]");
         }
         byte[] prefix = io.kalamdb.engine.topic.TopicKeys.topicPrefix(t.id());
         byte[] end = io.kalamdb.engine.hot.KeyCodec.prefixUpperBound(prefix);
@@ -503,8 +665,10 @@ public final class Applier {
         }
     }
 
-    private static void putIndex(HotStore.Batch batch, long index) {
-        batch.put(Space.META, APPLIED_INDEX_KEY, ByteBuffer.allocate(8).putLong(index).array());
+    /** Stamps a batch with the applied index and the entry time, which move on together. */
+    private void putIndex(HotStore.Batch batch, long index) {
+        batch.put(Space.META, APPLIED_INDEX_KEY, longBytes(index));
+        batch.put(Space.META, LAST_TIME_KEY, longBytes(timeMicros));
     }
 
     /** Byte-array key with value equality, for the pending writes of one command. */

@@ -12,7 +12,10 @@ import java.util.List;
 /**
  * A deterministic, serialisable mutation: what the write log records and the {@link Applier} applies.
  * Every value a replica must agree on (row bytes, defaults, timestamps, ids) is fixed when the command is
- * planned; {@code _seq} values are assigned by the log when it sequences the command.
+ * planned; {@code _seq} values are assigned by the log when it sequences the command. A command that changes
+ * something that already exists is an intent with a precondition (an expected schema version, row version or
+ * route list, or plain existence), checked by the applier against the state it holds; when it fails the command
+ * is rejected with {@code CONFLICT} and nothing of it is applied (ADR 0009).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -32,7 +35,10 @@ import java.util.List;
     @JsonSubTypes.Type(value = Command.DropUser.class, name = "drop_user"),
     @JsonSubTypes.Type(value = Command.SetUserLock.class, name = "set_user_lock"),
     @JsonSubTypes.Type(value = Command.RecordLoginFailure.class, name = "record_login_failure"),
-    @JsonSubTypes.Type(value = Command.RecordLoginSuccess.class, name = "record_login_success")
+    @JsonSubTypes.Type(value = Command.RecordLoginSuccess.class, name = "record_login_success"),
+    @JsonSubTypes.Type(value = Command.AlterTable.class, name = "alter_table"),
+    @JsonSubTypes.Type(value = Command.SetTopicRoutes.class, name = "set_topic_routes"),
+    @JsonSubTypes.Type(value = Command.EvictExpired.class, name = "evict_expired")
 })
 public sealed interface Command {
 
@@ -53,26 +59,68 @@ public sealed interface Command {
         }
     }
 
-    /** Creates a namespace ({@code create}) or updates it. */
+    /**
+     * Removes up to {@code maxRows} rows of a STREAM table whose {@code _seq} is below {@code beforeSeq} (the TTL
+     * cut-off the proposer computed from its clock), in key order. Which rows go is decided at apply from the
+     * stored versions, so a row written again after the proposer looked is kept.
+     */
+    record EvictExpired(long tableId, long beforeSeq, int maxRows) implements Command {
+        @Override
+        public int seqCount() {
+            return maxRows;
+        }
+    }
+
+    /**
+     * Creates a namespace ({@code create}: {@code CONFLICT} if the name exists) or updates an existing one
+     * ({@code CONFLICT} if it is gone).
+     */
     record PutNamespace(NamespaceDef namespace, boolean create) implements Command {
     }
 
-    /** Drops a namespace and every table in it. */
+    /** Drops a namespace and every table in it; {@code CONFLICT} if it is gone. */
     record DropNamespace(String name) implements Command {
     }
 
-    /** Creates a table ({@code create}: fails if the name exists) or replaces its definition (ALTER). */
+    /**
+     * Creates a table; {@code CONFLICT} if the name exists or the namespace is gone. Only {@code create = true}
+     * applies: a change of an existing table is an {@link AlterTable}.
+     */
     record PutTable(TableDef table, boolean create) implements Command {
     }
 
+    /**
+     * Replaces a table's definition with {@code table} if the stored table still has schema version
+     * {@code expectedSchemaVersion} (ALTER TABLE, CREATE INDEX); {@code CONFLICT} if it changed or was dropped,
+     * so a definition computed from an older version is never written (no lost column, no resurrection).
+     */
+    record AlterTable(long tableId, int expectedSchemaVersion, TableDef table) implements Command {
+    }
+
+    /** Drops a table with its rows; {@code CONFLICT} if it is gone. */
     record DropTable(long tableId) implements Command {
     }
 
-    /** Creates a topic ({@code create}: fails if the name exists) or replaces it (routes). */
+    /**
+     * Creates a topic; {@code CONFLICT} if the name exists or the namespace is gone. Only {@code create = true}
+     * applies: route changes are {@link SetTopicRoutes}.
+     */
     record PutTopic(io.kalamdb.engine.topic.TopicDef topic, boolean create) implements Command {
     }
 
-    /** Drops a topic with its messages and committed offsets. */
+    /**
+     * Replaces a topic's routes if they are still {@code expectedRoutes}; {@code CONFLICT} if they changed or
+     * the topic is gone.
+     */
+    record SetTopicRoutes(long topicId, List<io.kalamdb.engine.topic.TopicDef.Route> expectedRoutes,
+                          List<io.kalamdb.engine.topic.TopicDef.Route> routes, long atMicros) implements Command {
+        public SetTopicRoutes {
+            expectedRoutes = List.copyOf(expectedRoutes);
+            routes = List.copyOf(routes);
+        }
+    }
+
+    /** Drops a topic with its messages and committed offsets; {@code CONFLICT} if it is gone. */
     record DropTopic(long topicId) implements Command {
     }
 

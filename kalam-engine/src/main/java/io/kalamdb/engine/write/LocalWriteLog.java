@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The single-node write log: one writer thread takes commands in arrival order, assigns each its log index
  * and {@code _seq} block, applies it (the hot store's write-ahead log is the durable record), and then —
  * once per group of commands that queued up meanwhile — syncs the log and acknowledges the whole group
- * (group commit). Change events are published after the sync, in commit order.
+ * (group commit). Change events are published after the sync, in commit order, by the {@link CommitPipeline}
+ * every write log shares. The queue is bounded: a command beyond the bound is refused with {@code OVERLOADED}.
  *
  * <p>Ordering: a command's rows become visible to readers when it is applied, before the group's sync; the
  * client's acknowledgement and the change events come only after the sync succeeded. If the sync fails the log
@@ -36,10 +37,13 @@ public final class LocalWriteLog implements WriteLog {
     private final HotStore store;
     private final Applier applier;
     private final SnowflakeGenerator seqs;
+    /** Queue bound of the constructor without one (tests). */
+    public static final int DEFAULT_MAX_QUEUED = 10_000;
+
     private final boolean sync;
-    private final ChangeListener listener;
-    private final java.util.function.Consumer<java.util.Set<Long>> topicsAppended;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final CommitPipeline pipeline;
+    private final BlockingQueue<Pending> queue;
+    private final int maxQueued;
     private final Thread writer;
     private volatile boolean closed;
     private volatile KalamException failure;
@@ -47,12 +51,25 @@ public final class LocalWriteLog implements WriteLog {
 
     public LocalWriteLog(HotStore store, Applier applier, SnowflakeGenerator seqs, boolean sync,
                          ChangeListener listener, java.util.function.Consumer<java.util.Set<Long>> topicsAppended) {
+        this(store, applier, seqs, sync, new CommitPipeline(listener, topicsAppended), DEFAULT_MAX_QUEUED);
+    }
+
+    /**
+     * A log whose queue holds at most {@code maxQueued} commands waiting for the writer; a command beyond that
+     * is refused at once with {@code OVERLOADED} rather than queued without bound.
+     */
+    public LocalWriteLog(HotStore store, Applier applier, SnowflakeGenerator seqs, boolean sync,
+                         CommitPipeline pipeline, int maxQueued) {
         this.store = requireNonNull(store, "store is null");
         this.applier = requireNonNull(applier, "applier is null");
         this.seqs = requireNonNull(seqs, "seqs is null");
         this.sync = sync;
-        this.listener = requireNonNull(listener, "listener is null");
-        this.topicsAppended = requireNonNull(topicsAppended, "topicsAppended is null");
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("maxQueued must be positive: " + maxQueued);
+        }
+        this.maxQueued = maxQueued;
+        this.queue = new LinkedBlockingQueue<>(maxQueued);
         this.index = applier.appliedIndex();
         this.writer = new Thread(this::run, "kalam-writer");
         this.writer.setDaemon(true);
@@ -72,7 +89,10 @@ public final class LocalWriteLog implements WriteLog {
             return future;
         }
         // Queued even if the writer stops meanwhile: it keeps draining the queue, failing what it cannot write.
-        queue.add(new Pending(command, future));
+        if (!queue.offer(new Pending(command, future))) {
+            future.completeExceptionally(new KalamException(KalamErrorCode.OVERLOADED, "too many writes are waiting "
+                    + "for the write log; retry shortly [max_queued_commands=" + maxQueued + "]"));
+        }
         return future;
     }
 
@@ -103,27 +123,11 @@ public final class LocalWriteLog implements WriteLog {
                 if (sync && !syncOrStop(group)) {
                     continue;
                 }
-                List<ChangeEvent> events = new ArrayList<>();
-                java.util.Set<Long> topics = new java.util.HashSet<>();
-                for (int i = 0; i < group.size(); i++) {
-                    ApplyResult r = results.get(i);
-                    if (r != null) {
-                        events.addAll(r.events());
-                        topics.addAll(r.topics());
-                    }
+                List<CompletableFuture<ApplyResult>> futures = new ArrayList<>(group.size());
+                for (Pending p : group) {
+                    futures.add(p.future);
                 }
-                if (!events.isEmpty()) {
-                    publish(events);
-                }
-                for (int i = 0; i < group.size(); i++) {
-                    ApplyResult r = results.get(i);
-                    if (r != null) {
-                        group.get(i).future.complete(r);
-                    }
-                }
-                if (!topics.isEmpty()) {
-                    topicsAppended.accept(topics);
-                }
+                pipeline.committed(results, futures);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -169,22 +173,15 @@ public final class LocalWriteLog implements WriteLog {
 
     private ApplyResult applyOne(Pending p) {
         try {
+            // the one sequencer: log position, _seq block and time are fixed here, before the entry applies
             long first = p.command.seqCount() == 0 ? 0 : seqs.reserve(p.command.seqCount());
-            return applier.apply(p.command, ++index, first);
+            return applier.apply(new LogEntry(++index, first, System.currentTimeMillis() * 1000L, p.command));
         } catch (KalamException e) {
             p.future.completeExceptionally(e);
             return null;
         } catch (RuntimeException e) {
             p.future.completeExceptionally(KalamException.internal("apply failed: " + e.getMessage(), e));
             return null;
-        }
-    }
-
-    private void publish(List<ChangeEvent> events) {
-        try {
-            listener.onCommitted(events);
-        } catch (RuntimeException e) {
-            LOG.warn("change listener failed", e);
         }
     }
 

@@ -85,34 +85,34 @@ class KeyOrderTest {
     @Test
     void integersSortAsCalcite() throws SQLException {
         Random r = random(1);
-        check(KalamType.BIGINT, generate(r, () -> pick(r, r.nextLong(), (long) r.nextInt(200) - 100,
+        check(KalamType.BIGINT, generate(() -> pick(r, r.nextLong(), (long) r.nextInt(200) - 100,
                 Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L, 1L)));
-        check(KalamType.INT, generate(r, () -> pick(r, r.nextInt(), r.nextInt(200) - 100, Integer.MIN_VALUE,
+        check(KalamType.INT, generate(() -> pick(r, r.nextInt(), r.nextInt(200) - 100, Integer.MIN_VALUE,
                 Integer.MAX_VALUE, 0, -1)));
-        check(KalamType.SMALLINT, generate(r, () -> (short) (int) pick(r,
+        check(KalamType.SMALLINT, generate(() -> (short) (int) pick(r,
                 r.nextInt(65536) - 32768, r.nextInt(20) - 10, (int) Short.MIN_VALUE, (int) Short.MAX_VALUE, 0)));
-        check(KalamType.BOOLEAN, generate(r, r::nextBoolean));
+        check(KalamType.BOOLEAN, generate(r::nextBoolean));
     }
 
     @Test
     void timesSortAsCalcite() throws SQLException {
         Random r = random(2);
         // stored as microseconds; Calcite sees milliseconds (floor), so values inside one millisecond tie there
-        check(KalamType.TIMESTAMP, generate(r, () -> pick(r, r.nextLong() / 1000, (long) r.nextInt(4000) - 2000,
+        check(KalamType.TIMESTAMP, generate(() -> pick(r, r.nextLong() / 1000, (long) r.nextInt(4000) - 2000,
                 -1L, 0L, 1_700_000_000_000_000L + r.nextInt(10_000))));
-        check(KalamType.DATETIME, generate(r, () -> r.nextLong() / 1000));
-        check(KalamType.DATE, generate(r, () -> pick(r, r.nextInt(2_000_000) - 1_000_000, r.nextInt(20) - 10)));
-        check(KalamType.TIME, generate(r, () -> (long) (r.nextDouble() * 86_400_000_000L)));
+        check(KalamType.DATETIME, generate(() -> r.nextLong() / 1000));
+        check(KalamType.DATE, generate(() -> pick(r, r.nextInt(2_000_000) - 1_000_000, r.nextInt(20) - 10)));
+        check(KalamType.TIME, generate(() -> (long) (r.nextDouble() * 86_400_000_000L)));
     }
 
     @Test
     void floatingPointSortsAsCalcite() throws SQLException {
         Random r = random(3);
         // Calcite compares numbers as BigDecimal: -0.0 equals 0.0, and it cannot sort infinities or NaN at all
-        check(KalamType.DOUBLE, generate(r, () -> pick(r, r.nextGaussian() * 1e6, r.nextDouble() - 0.5,
+        check(KalamType.DOUBLE, generate(() -> pick(r, r.nextGaussian() * 1e6, r.nextDouble() - 0.5,
                 finite(Double.longBitsToDouble(r.nextLong())), 0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE,
                 Double.MAX_VALUE, -Double.MAX_VALUE, (double) (r.nextInt(10) - 5))));
-        check(KalamType.FLOAT, generate(r, () -> pick(r, (float) r.nextGaussian() * 1000f, 0f, -0f, 1.5f, -1.5f,
+        check(KalamType.FLOAT, generate(() -> pick(r, (float) r.nextGaussian() * 1000f, 0f, -0f, 1.5f, -1.5f,
                 Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE)));
         // what Calcite cannot sort still has keys in Double.compare order (for the direct path)
         double[] ordered = {Double.NEGATIVE_INFINITY, -Double.MAX_VALUE, -1, 0, Double.MIN_VALUE, 1,
@@ -130,22 +130,22 @@ class KeyOrderTest {
     @Test
     void decimalsSortAsCalcite() throws SQLException {
         Random r = random(4);
-        check(KalamType.decimal(38, 10), generate(r, () -> randomDecimal(r)));
+        check(KalamType.decimal(38, 10), generate(() -> randomDecimal(r)));
     }
 
     @Test
     void textSortsAsCalcite() throws SQLException {
         Random r = random(5);
-        check(KalamType.TEXT, generate(r, () -> randomText(r)));
-        check(KalamType.JSON, generate(r, () -> "{\"k\":\"" + randomText(r) + "\"}"));
+        check(KalamType.TEXT, generate(() -> randomText(r)));
+        check(KalamType.JSON, generate(() -> "{\"k\":\"" + randomText(r) + "\"}"));
         // UUID columns are VARCHAR in Calcite: the canonical lowercase text order
-        check(KalamType.UUID, generate(r, () -> new UUID(r.nextLong(), r.nextLong()).toString()));
+        check(KalamType.UUID, generate(() -> new UUID(r.nextLong(), r.nextLong()).toString()));
     }
 
     @Test
     void bytesSortAsCalcite() throws SQLException {
         Random r = random(6);
-        check(KalamType.BYTES, generate(r, () -> {
+        check(KalamType.BYTES, generate(() -> {
             byte[] b = new byte[r.nextInt(6)];
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) (int) pick(r, r.nextInt(256), 0, 0xff, 1, 0x80, 0x7f);
@@ -306,7 +306,7 @@ class KeyOrderTest {
         return new Random(seed * 31 + test);
     }
 
-    private static List<Object> generate(Random r, java.util.function.Supplier<Object> next) {
+    private static List<Object> generate(java.util.function.Supplier<Object> next) {
         List<Object> values = new ArrayList<>(VALUES_PER_TYPE);
         for (int i = 0; i < VALUES_PER_TYPE; i++) {
             values.add(next.get());

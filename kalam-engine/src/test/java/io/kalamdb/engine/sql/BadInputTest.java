@@ -67,6 +67,18 @@ class BadInputTest {
     }
 
     @Test
+    void limitAndOffsetParametersOfEveryKind() {
+        for (Object bad : new Object[] {"abc", -1L, new java.math.BigDecimal("99999999999999999999"), 1e300, true}) {
+            for (String sql : new String[] {"SELECT * FROM app.t ORDER BY id LIMIT $1",
+                "SELECT * FROM app.t LIMIT 1 OFFSET $1", "SELECT n, COUNT(*) FROM app.t GROUP BY n LIMIT $1"}) {
+                KalamException e = assertThrows(KalamException.class, () -> fx.sql(U1, sql, bad), sql + " " + bad);
+                assertTrue(e.code() != KalamErrorCode.INTERNAL_ERROR, sql + " " + bad + " -> " + e.getMessage());
+                assertFalse(ErrorText.looksInternal(e.getMessage()), sql + " " + bad + " -> " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void failuresInsideCalcitesGeneratedCodeAndPlanner() {
         rejected(KalamErrorCode.SQL_EXECUTION_ERROR, "arithmetic", "SELECT n FROM app.t WHERE n > 1 / 0");
         rejected(KalamErrorCode.INVALID_SQL, "not supported",

@@ -189,6 +189,17 @@ class KeyOrderQueryTest {
                     "equality on an indexed column reads the index");
             assertEquals(ids, longs(fx.one(U1, sql, amount).rows()), amount.toString());
         }
+        // the operand is compared exactly, not rounded to the column's scale: 1.505 is no DECIMAL(12,2) value
+        for (String[] condition : new String[][] {{"=", "1.505"}, {"=", "-1.495"}, {">", "1.495"},
+            {"<=", "-1.505"}, {"=", "1.5"}, {"<>", "1.50"}}) {
+            String where = "amount " + condition[0] + " ";
+            BigDecimal operand = new BigDecimal(condition[1]);
+            String literal = "SELECT id FROM o.idx WHERE " + where + condition[1] + " ORDER BY id";
+            String param = "SELECT id FROM o.idx WHERE " + where + "$1 ORDER BY id";
+            assertEquals(longs(unpushed(literal)), longs(fx.one(U1, literal).rows()), literal);
+            assertEquals(longs(unpushed(param, operand)), longs(fx.one(U1, param, operand).rows()),
+                    param + " with " + operand);
+        }
         List<Object[]> byAmount = sorted("SELECT amount, id FROM o.idx ORDER BY amount, id");
         List<Object[]> expected = new ArrayList<>(all);
         expected.sort(Comparator.comparing((Object[] r) -> (BigDecimal) r[2]).thenComparing(r -> (Long) r[0]));
@@ -216,6 +227,13 @@ class KeyOrderQueryTest {
         assertTrue(plan.contains("EnumerableSort") || plan.contains("EnumerableLimitSort"),
                 "Calcite sorts: " + plan);
         return fx.one(U1, unpushed).rows();
+    }
+
+    /** Rows of {@code sql} with the table read as a whole first, so that Calcite filters every row itself. */
+    private static List<Object[]> unpushed(String sql, Object... params) {
+        String whole = sql.replaceFirst("FROM (o\\.\\w+)", "FROM (SELECT * FROM $1 LIMIT 2147483647)");
+        assertTrue(explain(whole, params).contains("access=[FULL])"), whole);
+        return fx.one(U1, whole, params).rows();
     }
 
     private static String explain(String sql, Object... params) {

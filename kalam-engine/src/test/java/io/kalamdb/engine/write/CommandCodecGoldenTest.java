@@ -50,13 +50,16 @@ class CommandCodecGoldenTest {
         for (Command c : List.of(
                 new Command.Rows(List.of(new RowOp(RowOp.Kind.INSERT, 3, "alice", new byte[] {1, 2}, new byte[] {3},
                         null), new RowOp(RowOp.Kind.UPDATE, 3, "alice", new byte[] {4}, new byte[] {5, 6},
-                        new byte[] {1, 2}), new RowOp(RowOp.Kind.SOFT_DELETE, 3, "", new byte[] {7}, new byte[0],
+                        new byte[] {1, 2}, 21L), new RowOp(RowOp.Kind.SOFT_DELETE, 3, "", new byte[] {7}, new byte[0],
                         null), new RowOp(RowOp.Kind.HARD_DELETE, 4, "bob", new byte[] {8}, new byte[0], null))),
                 new Command.PutNamespace(new NamespaceDef("chat", 5, "talk"), true),
                 new Command.DropNamespace("chat"),
                 new Command.PutTable(table, false),
+                new Command.AlterTable(3, 2, table),
                 new Command.DropTable(3),
+                new Command.EvictExpired(3, 22, 1000),
                 new Command.PutTopic(topic, true),
+                new Command.SetTopicRoutes(9, topic.routes(), List.of(), 23),
                 new Command.DropTopic(9),
                 new Command.TrimTopic(9, 1, 100),
                 new Command.CommitOffset(9, "g1", 1, 50, 13),
@@ -109,6 +112,7 @@ class CommandCodecGoldenTest {
                     assertArrayEquals(a.pk(), b.pk());
                     assertArrayEquals(a.row(), b.row());
                     assertArrayEquals(a.oldPk(), b.oldPk());
+                    assertEquals(a.expectedSeq(), b.expectedSeq());
                 }
             } else {
                 assertEquals(c, back);

@@ -51,5 +51,26 @@ class CommandCodecTest {
         assertEquals(new Command.PutUser(u, true), CommandCodec.decode(CommandCodec.encode(new Command.PutUser(u,
                 true))));
         assertEquals(new Command.DropTable(3), CommandCodec.decode(CommandCodec.encode(new Command.DropTable(3))));
+        assertEquals(new Command.AlterTable(3, 1, t), CommandCodec.decode(CommandCodec.encode(
+                new Command.AlterTable(3, 1, t))));
+    }
+
+    @Test
+    void preconditionsRoundTrip() {
+        RowOp op = new RowOp(RowOp.Kind.SOFT_DELETE, 7, "alice", new byte[] {1}, null, null, 123_456_789_012L);
+        Command.Rows decoded = assertInstanceOf(Command.Rows.class,
+                CommandCodec.decode(CommandCodec.encode(new Command.Rows(List.of(op)))));
+        assertEquals(123_456_789_012L, decoded.ops().get(0).expectedSeq(), "the version the statement read");
+        RowOp plain = new RowOp(RowOp.Kind.INSERT, 7, "", new byte[] {1}, new byte[] {2}, null);
+        Command.Rows insert = assertInstanceOf(Command.Rows.class,
+                CommandCodec.decode(CommandCodec.encode(new Command.Rows(List.of(plain)))));
+        assertEquals(null, insert.ops().get(0).expectedSeq(), "an INSERT has no expected version");
+        io.kalamdb.engine.topic.TopicDef.Route route = new io.kalamdb.engine.topic.TopicDef.Route(3, "chat.messages",
+                io.kalamdb.engine.topic.TopicDef.Op.INSERT, "role = 'user'",
+                io.kalamdb.engine.topic.TopicDef.PayloadMode.FULL);
+        Command.SetTopicRoutes routes = new Command.SetTopicRoutes(4, List.of(), List.of(route), 99);
+        assertEquals(routes, CommandCodec.decode(CommandCodec.encode(routes)));
+        Command.EvictExpired evict = new Command.EvictExpired(5, 1L << 40, 500);
+        assertEquals(evict, CommandCodec.decode(CommandCodec.encode(evict)));
     }
 }

@@ -186,6 +186,51 @@ class LocalWriteLogTest {
         }
     }
 
+    /**
+     * The queue is bounded: while the writer is held (its change listener blocks), commands up to the bound wait
+     * and the next is refused at once with {@code OVERLOADED}; once the writer goes on, every waiting command is
+     * applied and a rejected command still consumes its log index.
+     */
+    @Test
+    void aFullQueueRefusesWritesWithOverloadedAndAFailedCommandStillConsumesItsIndex() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RocksHotStore store = RocksHotStore.open(dir)) {
+            Applier applier = new Applier(store, catalog);
+            LocalWriteLog log = new LocalWriteLog(store, applier, new SnowflakeGenerator(1), true,
+                    new CommitPipeline(events -> {
+                        entered.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, topics -> { }), 2);
+            try {
+                long before = applier.appliedIndex();
+                CompletableFuture<ApplyResult> held = log.append(insert(1));
+                assertTrue(entered.await(10, TimeUnit.SECONDS), "the writer publishes the first write");
+                CompletableFuture<ApplyResult> duplicate = log.append(insert(1));
+                CompletableFuture<ApplyResult> second = log.append(insert(2));
+                CompletableFuture<ApplyResult> refused = log.append(insert(3));
+                ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(1, TimeUnit.SECONDS));
+                KalamException k = assertInstanceOf(KalamException.class, e.getCause());
+                assertEquals(KalamErrorCode.OVERLOADED, k.code(), k.getMessage());
+                release.countDown();
+                assertEquals(1, held.get(10, TimeUnit.SECONDS).inserted());
+                ExecutionException pk = assertThrows(ExecutionException.class,
+                        () -> duplicate.get(10, TimeUnit.SECONDS));
+                assertTrue(pk.getCause().getMessage().contains("Primary key violation"), pk.getCause().getMessage());
+                assertEquals(1, second.get(10, TimeUnit.SECONDS).inserted());
+                assertNull(store.get(Space.ROWS, rowKey(3)), "the refused write was never applied");
+                assertEquals(before + 3, applier.appliedIndex(), "three entries, one of them rejected");
+            } finally {
+                release.countDown();
+                log.close();
+            }
+        }
+    }
+
     private LocalWriteLog newLog(HotStore store, List<ChangeEvent> published) {
         return new LocalWriteLog(store, new Applier(store, catalog), new SnowflakeGenerator(1), true,
                 published::addAll, topics -> { });

@@ -35,12 +35,18 @@ class SqlApiIT {
     private static String bot;
 
     static ServerConfig config(Path dataDir) {
+        return config(dataDir, Map.of());
+    }
+
+    /** The test configuration with {@code overrides} applied on top. */
+    static ServerConfig config(Path dataDir, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>();
         values.put("server.port", "0");
         values.put("server.engine_workers", "8");
         values.put("storage.data_path", dataDir.toString());
         values.put("auth.root_password", ROOT_PASSWORD);
         values.put("auth.bcrypt_cost", "4");
+        values.putAll(overrides);
         return ServerConfig.of(values);
     }
 

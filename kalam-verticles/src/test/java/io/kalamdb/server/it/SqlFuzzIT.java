@@ -341,7 +341,7 @@ class SqlFuzzIT {
     @Timeout(120)
     void brokenBodiesOnEveryEndpointGetA4xxWithoutJavaText() throws Exception {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        int count = Math.max(100, Integer.getInteger("fuzz.count", 3000) / 10);
+        int count = Math.max(100, Integer.getInteger("fuzz.count", 3000) / 20);
         System.out.println("SqlFuzzIT (endpoints) seed=" + seed + " count=" + count);
         Random r = new Random(seed);
         List<String> paths = List.of("/v1/api/auth/login", "/v1/api/auth/refresh", "/v1/api/auth/setup",

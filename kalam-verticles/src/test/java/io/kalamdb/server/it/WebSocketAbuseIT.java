@@ -135,7 +135,7 @@ class WebSocketAbuseIT {
             try (WsClient ws = WsClient.authenticated(server.baseUrl(), alice)) {
                 ws.sendText(message);
                 String shown = message.length() > 80 ? message.substring(0, 80) + "…" : message;
-                WsClient.Frame frame = ws.poll(1_000);
+                WsClient.Frame frame = ws.poll(400);
                 if (frame != null) {
                     // an error frame (or, to a second authenticate, auth_success again)
                     JsonObject json = frame.json();
@@ -143,6 +143,11 @@ class WebSocketAbuseIT {
                     assertTrue(!SqlFuzzIT.JAVA_LEAK.matcher(text).find(), shown + " -> " + json.encode());
                     assertTrue(List.of("error", "auth_success").contains(json.getString("type")),
                             shown + " -> " + json.encode());
+                    if ("AUTH_REVOKED".equals(json.getString("code"))) {
+                        // a bad token on an authenticated socket ends the connection (ADR 0005)
+                        assertEquals(1008, ws.awaitClose(), shown + " -> " + json.encode());
+                        continue;
+                    }
                 } else if (ws.isClosed()) {
                     int code = ws.awaitClose();
                     String reason = String.valueOf(ws.closeReason());
