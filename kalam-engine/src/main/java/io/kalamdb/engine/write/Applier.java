@@ -8,8 +8,10 @@ import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.hot.RowCodec;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
@@ -161,17 +163,22 @@ public final class Applier {
         };
     }
 
-    /** The removals an eviction makes, from the rows stored now (a dropped table evicts nothing). */
+    /**
+     * The removals an eviction makes, from the rows stored now (a dropped table evicts nothing): in each partition,
+     * the start of its {@code _seq} index up to the cut-off, so no row that stays is read.
+     */
     private List<RowOp> expiredRows(Command.EvictExpired evict) {
         List<RowOp> ops = new ArrayList<>();
         if (catalog.table(evict.tableId()) == null) {
             return ops;
         }
-        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(evict.tableId()), false)) {
-            while (ops.size() < evict.maxRows() && c.next()) {
-                if (RowCodec.seqOf(c.value()) < evict.beforeSeq()) {
-                    ops.add(new RowOp(RowOp.Kind.HARD_DELETE, evict.tableId(), KeyCodec.partitionOf(c.key()),
-                            KeyCodec.pkOf(c.key()), null, null));
+        PartitionReader reader = new HotPartitionReader(store);
+        for (byte[] p = reader.nextPartition(evict.tableId(), null); p != null && ops.size() < evict.maxRows();
+                p = reader.nextPartition(evict.tableId(), p)) {
+            try (PartitionReader.RowCursor c = reader.scanSeq(p, 0, evict.beforeSeq(), false)) {
+                while (ops.size() < evict.maxRows() && c.next()) {
+                    ops.add(new RowOp(RowOp.Kind.HARD_DELETE, evict.tableId(), KeyCodec.partitionOf(p), c.pk(),
+                            null, null));
                 }
             }
         }
