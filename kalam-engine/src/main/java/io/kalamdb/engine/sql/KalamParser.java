@@ -129,11 +129,20 @@ public final class KalamParser {
         if (!node.getKind().belongsTo(SqlKind.QUERY)) {
             throw KalamException.invalidSql("expected a query [kind=" + node.getKind() + "]");
         }
-        CalciteSql.checkLimits(node);
-        List<Stmt.TableRef> tables = new ArrayList<>();
-        for (List<String> names : CalciteSql.tableNames(node)) {
-            tables.add(tableRef(names, defaultNamespace));
+        String shapeKey = defaultNamespace + '\u0000' + p.sql();
+        QueryShape shape = SHAPES.get(shapeKey);
+        if (shape == null) {
+            CalciteSql.checkLimits(node);
+            List<Stmt.TableRef> refs = new ArrayList<>();
+            for (List<String> names : CalciteSql.tableNames(node)) {
+                refs.add(tableRef(names, defaultNamespace));
+            }
+            shape = new QueryShape(List.copyOf(refs), CalciteSql.mentionsDeleted(node), CalciteSql.hasLimit(node));
+            if (shapeKey.length() <= MAX_SHAPE_KEY_LENGTH) {
+                SHAPES.put(shapeKey, shape);
+            }
         }
+        List<Stmt.TableRef> tables = shape.tables();
         String text = "EXPLAIN PLAN FOR " + p.sql();
         List<Object> queryParams = p.params();
         if (!explain) {
@@ -142,10 +151,22 @@ public final class KalamParser {
             text = n.sql();
             queryParams = n.params();
         }
-        return new Stmt.Query(text, node, queryParams, tables, CalciteSql.mentionsDeleted(node),
-                CalciteSql.hasLimit(node),
-                explain);
+        return new Stmt.Query(text, node, queryParams, tables, shape.mentionsDeleted(), shape.hasLimit(), explain);
     }
+
+    /** What a query text names and asks for, which depends on the text and the namespace only. */
+    private record QueryShape(List<Stmt.TableRef> tables, boolean mentionsDeleted, boolean hasLimit) {
+    }
+
+    private static final int MAX_SHAPE_KEY_LENGTH = 8 * 1024;
+    /** Query shapes by namespace and text: hot texts repeat, and walking their trees costs more than a lookup. */
+    private static final java.util.Map<String, QueryShape> SHAPES = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, QueryShape> eldest) {
+                    return size() > 2048;
+                }
+            });
 
     private static Stmt explain(TokenCursor c, List<Object> params, String defaultNamespace) {
         c.next();
