@@ -13,7 +13,8 @@ import java.util.Map;
 public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLimit, int maxQueryLimit,
                            int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
                            int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser,
-                           int visibilityTimeoutSecs, int housekeepingIntervalMs) {
+                           int visibilityTimeoutSecs, int housekeepingIntervalMs, int maxResultBytes,
+                           int maxInitialBufferedChanges, int maxSnapshotAgeMs) {
 
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
             "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
@@ -52,9 +53,29 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
             "stream.eviction_interval_ms", 1000, 10, 3_600_000,
             "How often STREAM rows past their TTL are evicted and topic retention is applied, in milliseconds.");
 
+    /**
+     * A cap on the memory of one SELECT result, estimated as its JSON size; a result that reaches it is cut and
+     * says {@code truncated: true}. 64 MiB lets the default row limits through for rows of up to 64 KiB.
+     */
+    public static final ConfigKey<Integer> MAX_RESULT_BYTES = ConfigKey.integer("limits.max_result_bytes",
+            64 * 1024 * 1024, 1024, Integer.MAX_VALUE, "Largest SELECT result in bytes (estimated as JSON); a larger "
+                    + "one is cut and says truncated: true (at least one row is always returned).");
+    public static final ConfigKey<Integer> MAX_INITIAL_BUFFERED_CHANGES = ConfigKey.integer(
+            "live.max_initial_buffered_changes", 10_000, 1, 10_000_000, "Changes a subscription may hold back while "
+                    + "its initial data loads (next_batch pending); past it the subscription ends with "
+                    + "SUBSCRIBER_LAGGING and resume_from.");
+    /**
+     * A loading subscription pins a RocksDB snapshot, which keeps overwritten versions alive while writes go on.
+     * The age is checked when a change arrives, so an idle table never ends a slow pager.
+     */
+    public static final ConfigKey<Integer> MAX_SNAPSHOT_AGE_MS = ConfigKey.integer("live.max_snapshot_age_ms",
+            120_000, 100, 86_400_000, "How long a subscription's initial data may stay loading (its snapshot "
+                    + "pinned) while changes arrive, in milliseconds; past it: SUBSCRIBER_LAGGING with resume_from.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(DATA_DIR, SYNC_WRITES, DEFAULT_QUERY_LIMIT,
             MAX_QUERY_LIMIT, MAX_PARAMETERS, MAX_PARAMETER_SIZE, MAX_SQL_LENGTH, ROOT_PASSWORD, BCRYPT_COST,
-            MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER, VISIBILITY_TIMEOUT, HOUSEKEEPING_INTERVAL);
+            MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER, VISIBILITY_TIMEOUT, HOUSEKEEPING_INTERVAL,
+            MAX_RESULT_BYTES, MAX_INITIAL_BUFFERED_CHANGES, MAX_SNAPSHOT_AGE_MS);
 
     public static EngineConfig from(Map<String, String> values) {
         return new EngineConfig(Path.of(DATA_DIR.read(values)), SYNC_WRITES.read(values),
@@ -62,7 +83,8 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
                 MAX_PARAMETER_SIZE.read(values), MAX_SQL_LENGTH.read(values), ROOT_PASSWORD.read(values),
                 BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values),
                 MAX_SUBSCRIPTIONS_PER_USER.read(values), VISIBILITY_TIMEOUT.read(values),
-                HOUSEKEEPING_INTERVAL.read(values));
+                HOUSEKEEPING_INTERVAL.read(values), MAX_RESULT_BYTES.read(values),
+                MAX_INITIAL_BUFFERED_CHANGES.read(values), MAX_SNAPSHOT_AGE_MS.read(values));
     }
 
     /** Defaults with the given data directory (for embedded use and tests). */
@@ -73,6 +95,7 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
     public EngineConfig withRootPassword(String password) {
         return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
                 maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId,
-                maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs);
+                maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs, maxResultBytes,
+                maxInitialBufferedChanges, maxSnapshotAgeMs);
     }
 }
