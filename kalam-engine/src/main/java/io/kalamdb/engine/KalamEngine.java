@@ -61,7 +61,8 @@ public final class KalamEngine implements AutoCloseable {
         this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir()));
         this.catalog = loadCatalog(store);
         this.applier = new Applier(store, catalog);
-        this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser());
+        this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser(),
+                config.maxInitialBufferedChanges(), config.maxSnapshotAgeMs());
         listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
                 this::publish, this::topicsAppended);

@@ -282,6 +282,12 @@ final class WsConnection {
      * frame written to the socket), and the subscription ends in the engine. Other subscriptions go on.
      */
     void onLagging(ClientSubscription sub) {
+        onLagging(sub, "Subscriber too slow: more than " + settings.maxPendingFrames() + " frames pending on this "
+                + "connection; resubscribe with from = resume_from");
+    }
+
+    /** Ends {@code sub} as lagging with {@code message} (see {@link #onLagging(ClientSubscription)}). */
+    void onLagging(ClientSubscription sub, String message) {
         if (sub.isEnded() || state == State.CLOSED) {
             return;
         }
@@ -290,9 +296,7 @@ final class WsConnection {
         long resumeFrom = sub.resumeFrom();
         LOG.info("subscriber lagging, subscription ended [connection={}, subscription={}, droppedFrames={}, "
                 + "resumeFrom={}]", connectionId, sub.id(), dropped, resumeFrom);
-        outbound.writeNow(frame(null, ServerFrames.lagging(sub.id(), "Subscriber too slow: more than "
-                + settings.maxPendingFrames() + " frames pending on this connection; resubscribe with from = "
-                + "resume_from", resumeFrom), -1));
+        outbound.writeNow(frame(null, ServerFrames.lagging(sub.id(), message, resumeFrom), -1));
     }
 
     /** {@code KILL LIVE QUERY}: the engine already ended it; tell the client after the frames it was sent. */
