@@ -14,7 +14,7 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
                            int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
                            int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser,
                            int visibilityTimeoutSecs, int housekeepingIntervalMs, int maxResultBytes,
-                           int maxInitialBufferedChanges, int maxSnapshotAgeMs) {
+                           int maxInitialBufferedChanges, int maxSnapshotAgeMs, int minFreeBytes) {
 
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
             "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
@@ -72,10 +72,19 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
             120_000, 100, 86_400_000, "How long a subscription's initial data may stay loading (its snapshot "
                     + "pinned) while changes arrive, in milliseconds; past it: SUBSCRIBER_LAGGING with resume_from.");
 
+    /**
+     * Writes stop (STORAGE_FULL, 503, retryable) while the data directory's disk has less free space than this, so
+     * that RocksDB keeps room to flush a memtable (32 MiB per key space) and to finish what it started; they resume
+     * by themselves once space is freed. 128 MiB is a few memtables plus a large request.
+     */
+    public static final ConfigKey<Integer> MIN_FREE_BYTES = ConfigKey.integer("storage.min_free_bytes",
+            128 * 1024 * 1024, 0, Integer.MAX_VALUE, "Free disk space under which writes are refused with "
+                    + "STORAGE_FULL (503, retryable) until space is freed; 0 = only when the disk is full.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(DATA_DIR, SYNC_WRITES, DEFAULT_QUERY_LIMIT,
             MAX_QUERY_LIMIT, MAX_PARAMETERS, MAX_PARAMETER_SIZE, MAX_SQL_LENGTH, ROOT_PASSWORD, BCRYPT_COST,
             MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER, VISIBILITY_TIMEOUT, HOUSEKEEPING_INTERVAL,
-            MAX_RESULT_BYTES, MAX_INITIAL_BUFFERED_CHANGES, MAX_SNAPSHOT_AGE_MS);
+            MAX_RESULT_BYTES, MAX_INITIAL_BUFFERED_CHANGES, MAX_SNAPSHOT_AGE_MS, MIN_FREE_BYTES);
 
     public static EngineConfig from(Map<String, String> values) {
         return new EngineConfig(Path.of(DATA_DIR.read(values)), SYNC_WRITES.read(values),
@@ -84,7 +93,8 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
                 BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values),
                 MAX_SUBSCRIPTIONS_PER_USER.read(values), VISIBILITY_TIMEOUT.read(values),
                 HOUSEKEEPING_INTERVAL.read(values), MAX_RESULT_BYTES.read(values),
-                MAX_INITIAL_BUFFERED_CHANGES.read(values), MAX_SNAPSHOT_AGE_MS.read(values));
+                MAX_INITIAL_BUFFERED_CHANGES.read(values), MAX_SNAPSHOT_AGE_MS.read(values),
+                MIN_FREE_BYTES.read(values));
     }
 
     /** Defaults with the given data directory (for embedded use and tests). */
@@ -96,6 +106,6 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
         return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
                 maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId,
                 maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs, maxResultBytes,
-                maxInitialBufferedChanges, maxSnapshotAgeMs);
+                maxInitialBufferedChanges, maxSnapshotAgeMs, minFreeBytes);
     }
 }

@@ -112,7 +112,8 @@ public final class KalamServer implements AutoCloseable {
         return vertx.deployVerticle(() -> new EngineVerticle(EngineOperations.of(engine),
                         role -> config.statementTimeoutMs(role)), engineOptions)
                 .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set,
-                                () -> engine.storageFailure().map(Throwable::getMessage).orElse(null)), httpOptions)
+                                () -> engine.storageFailure().map(Throwable::getMessage).orElse(null),
+                                () -> engine.diskFull().map(Throwable::getMessage).orElse(null)), httpOptions)
                         .recover(e -> Future.failedFuture(listenFailure(e, config))));
     }
 

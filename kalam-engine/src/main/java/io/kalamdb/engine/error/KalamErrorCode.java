@@ -37,7 +37,12 @@ public enum KalamErrorCode {
     /** A statement ran past its time limit ({@code execution.statement_timeout_ms}). */
     STATEMENT_TIMEOUT(36, Category.INSUFFICIENT_RESOURCES),
     /** A statement was stopped before it finished (its client went away). */
-    STATEMENT_CANCELLED(37, Category.USER_ERROR);
+    STATEMENT_CANCELLED(37, Category.USER_ERROR),
+    /**
+     * The disk of the data directory is (nearly) full: writes are refused, reads go on, and writes resume by
+     * themselves once space is freed (retry later). Unlike {@link #STORAGE_UNAVAILABLE}, no restart is needed.
+     */
+    STORAGE_FULL(41, Category.INSUFFICIENT_RESOURCES);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

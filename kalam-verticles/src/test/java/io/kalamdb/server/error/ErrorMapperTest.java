@@ -43,7 +43,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503),
 
             Map.entry(KalamErrorCode.STATEMENT_TIMEOUT, 408),
-            Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400)));
+            Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400),
+            Map.entry(KalamErrorCode.STORAGE_FULL, 503)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),
@@ -60,7 +61,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.INTERNAL_ERROR, "internal_error"),
             Map.entry(KalamErrorCode.AUTHENTICATION_ERROR, "internal_error"),
             Map.entry(KalamErrorCode.STORAGE_CORRUPTION, "internal_error"),
-            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, "service_unavailable")));
+            Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, "service_unavailable"),
+            Map.entry(KalamErrorCode.STORAGE_FULL, "service_unavailable")));
 
     @Test
     void everyCodeHasItsHttpStatus() {
