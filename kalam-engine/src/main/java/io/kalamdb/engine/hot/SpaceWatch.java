@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 import org.rocksdb.AbstractEventListener;
-import org.rocksdb.BackgroundErrorReason;
 import org.rocksdb.Env;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.SstFileManager;
@@ -150,17 +149,14 @@ final class SpaceWatch implements AutoCloseable {
         sstFileManager.close();
     }
 
-    /** RocksDB's background-error callbacks, called on its own threads. */
+    /**
+     * RocksDB's end-of-recovery callback, called on its own threads. RocksDB's "no space" itself is learnt from the
+     * failed write, not from the background-error callback: RocksJava 11.8 cannot map every reason RocksDB passes
+     * to it (a failed flush's reason 5 throws in the callback's proxy), and a write is what must be refused anyway.
+     */
     private final class Listener extends AbstractEventListener {
         Listener() {
-            super(EnabledEventCallback.ON_BACKGROUND_ERROR, EnabledEventCallback.ON_ERROR_RECOVERY_COMPLETED);
-        }
-
-        @Override
-        public void onBackgroundError(BackgroundErrorReason reason, Status status) {
-            if (isNoSpace(status)) {
-                rocksOutOfSpace(status);
-            }
+            super(EnabledEventCallback.ON_ERROR_RECOVERY_COMPLETED);
         }
 
         @Override
