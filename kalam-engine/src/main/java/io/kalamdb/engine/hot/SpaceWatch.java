@@ -54,11 +54,21 @@ final class SpaceWatch implements AutoCloseable {
         }
     }
 
-    /** The usable bytes of the disk holding {@code dir}, measured on each call; -1 when they cannot be told. */
+    /**
+     * The usable bytes of the disk holding {@code dir}, measured on each call (one {@code statvfs}; the file store
+     * is looked up once, as that reads the mount table); -1 when they cannot be told.
+     */
     static LongSupplier measuring(Path dir) {
+        FileStore store;
+        try {
+            store = Files.getFileStore(dir);
+        } catch (IOException | SecurityException e) {
+            LOG.warn("cannot tell the free space of the data directory's disk; only RocksDB's own out-of-space "
+                    + "errors will refuse writes [path={}]: {}", dir, e.getMessage());
+            return () -> -1;
+        }
         return () -> {
             try {
-                FileStore store = Files.getFileStore(dir);
                 return store.getUsableSpace();
             } catch (IOException | SecurityException e) {
                 return -1;
