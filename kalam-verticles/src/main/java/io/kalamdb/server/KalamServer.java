@@ -117,6 +117,16 @@ public final class KalamServer implements AutoCloseable {
                         .recover(e -> Future.failedFuture(listenFailure(e, config))));
     }
 
+    /** The server's Vert.x instance (in-process tests). */
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** The server's engine (in-process tests that write without going through an event loop). */
+    KalamEngine engine() {
+        return engine;
+    }
+
     public int actualPort() {
         return actualPort;
     }
