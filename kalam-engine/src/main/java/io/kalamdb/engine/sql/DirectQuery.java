@@ -247,8 +247,11 @@ final class DirectQuery {
         return col == SEQ ? KalamType.BIGINT : col == DELETED ? KalamType.BOOLEAN : table.columns().get(col).type();
     }
 
-    /** Runs the plan in {@code scope}, returning at most {@code maxRows} rows (and whether more exist). */
-    QueryRunner.Output run(HotStore store, List<Object> params, ScanScope scope, int maxRows) {
+    /**
+     * Runs the plan in {@code scope}, returning at most {@code maxRows} rows that fit in {@code budget} (and
+     * whether more exist).
+     */
+    QueryRunner.Output run(HotStore store, List<Object> params, ScanScope scope, int maxRows, ResultBudget budget) {
         Object[] operands = new Object[predicates.size()];
         for (int i = 0; i < operands.length; i++) {
             Predicate p = predicates.get(i);
@@ -300,6 +303,10 @@ final class DirectQuery {
                 Object[] out = new Object[projection.length];
                 for (int i = 0; i < projection.length; i++) {
                     out[i] = valueOf(row, projection[i]);
+                }
+                if (!budget.admit(out)) {
+                    hasMore = true;
+                    break;
                 }
                 rows.add(out);
             }

@@ -440,8 +440,9 @@ public final class SqlExecutor {
         if (direct != null) {
             rights.checkRead(direct.table().namespace(), direct.table().name(), session);
         }
-        QueryRunner.Output out = direct != null ? direct.run(store, q.params(), s, limit)
-                : queries.run(q.sql(), q.params(), ns, session, s, limit);
+        ResultBudget budget = new ResultBudget(config.maxResultBytes());
+        QueryRunner.Output out = direct != null ? direct.run(store, q.params(), s, limit, budget)
+                : queries.run(q.sql(), q.params(), ns, session, s, limit, budget);
         return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
     }
 
