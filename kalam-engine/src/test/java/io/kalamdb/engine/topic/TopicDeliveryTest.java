@@ -1,7 +1,6 @@
 package io.kalamdb.engine.topic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.engine.EngineFixture;
 import io.kalamdb.engine.Session;
@@ -140,6 +139,7 @@ class TopicDeliveryTest {
                 .forEach(r -> viaSql.add((Long) r[2]));
         assertEquals(List.of(2L, 3L), viaSql, "another consumer's claims are not handed to SQL CONSUME");
         assertEquals(-1, committed(), "SQL CONSUME acknowledged 2 and 3 only");
-        assertTrue(fx.engine().topics().ack("chat.ev", "g", "http-consumer", 0, 1) == 3);
+        assertEquals(3, fx.engine().topics().ack("chat.ev", "g", "http-consumer", 0, 1),
+                "the HTTP consumer's ack of 0..1 joins SQL's 2..3 into the committed prefix");
     }
 }
