@@ -88,6 +88,7 @@ public final class KalamEngine implements AutoCloseable {
     }
 
     private void topicsAppended(java.util.Set<Long> ids) {
+        applier.publisher().markAllDurable();
         if (topics != null) {
             topics.appended(ids);
         }
@@ -230,6 +231,8 @@ public final class KalamEngine implements AutoCloseable {
     }
 
     private void publish(List<ChangeEvent> events) {
+        // the write log publishes after its sync and before acknowledging: topic messages are durable from here
+        applier.publisher().markAllDurable();
         for (ChangeListener l : listeners) {
             l.onCommitted(events);
         }
