@@ -14,7 +14,8 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
                            int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
                            int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser,
                            int visibilityTimeoutSecs, int housekeepingIntervalMs, int maxQueuedCommands,
-                           int maxQueuedLiveGroups) {
+                           int maxQueuedLiveGroups, int maxResultBytes, int maxInitialBufferedChanges,
+                           int maxSnapshotAgeMs, int minFreeBytes) {
 
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
             "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
@@ -70,10 +71,39 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
             "engine.live.max_queued_groups", 1024, 1, 1_000_000,
             "Committed groups of change events waiting for live-query matching; when full, writes wait.");
 
+    /**
+     * A cap on the memory of one SELECT result, estimated as its JSON size; a result that reaches it is cut and
+     * says {@code truncated: true}. 64 MiB lets the default row limits through for rows of up to 64 KiB.
+     */
+    public static final ConfigKey<Integer> MAX_RESULT_BYTES = ConfigKey.integer("limits.max_result_bytes",
+            64 * 1024 * 1024, 1024, Integer.MAX_VALUE, "Largest SELECT result in bytes (estimated as JSON); a larger "
+                    + "one is cut and says truncated: true (at least one row is always returned).");
+    public static final ConfigKey<Integer> MAX_INITIAL_BUFFERED_CHANGES = ConfigKey.integer(
+            "live.max_initial_buffered_changes", 10_000, 1, 10_000_000, "Changes a subscription may hold back while "
+                    + "its initial data loads (next_batch pending); past it the subscription ends with "
+                    + "SUBSCRIBER_LAGGING and resume_from.");
+    /**
+     * A loading subscription pins a RocksDB snapshot, which keeps overwritten versions alive while writes go on.
+     * The age is checked when a change arrives, so an idle table never ends a slow pager.
+     */
+    public static final ConfigKey<Integer> MAX_SNAPSHOT_AGE_MS = ConfigKey.integer("live.max_snapshot_age_ms",
+            120_000, 100, 86_400_000, "How long a subscription's initial data may stay loading (its snapshot "
+                    + "pinned) while changes arrive, in milliseconds; past it: SUBSCRIBER_LAGGING with resume_from.");
+
+    /**
+     * Writes stop (STORAGE_FULL, 503, retryable) while the data directory's disk has less free space than this, so
+     * that RocksDB keeps room to flush a memtable (32 MiB per key space) and to finish what it started; they resume
+     * by themselves once space is freed. 128 MiB is a few memtables plus a large request.
+     */
+    public static final ConfigKey<Integer> MIN_FREE_BYTES = ConfigKey.integer("storage.min_free_bytes",
+            128 * 1024 * 1024, 0, Integer.MAX_VALUE, "Free disk space under which writes are refused with "
+                    + "STORAGE_FULL (503, retryable) until space is freed; 0 = only when the disk is full.");
+
     public static final List<ConfigKey<?>> KEYS = List.of(DATA_DIR, SYNC_WRITES, DEFAULT_QUERY_LIMIT,
             MAX_QUERY_LIMIT, MAX_PARAMETERS, MAX_PARAMETER_SIZE, MAX_SQL_LENGTH, ROOT_PASSWORD, BCRYPT_COST,
             MIN_PASSWORD_LENGTH, NODE_ID, MAX_SUBSCRIPTIONS_PER_USER, VISIBILITY_TIMEOUT, HOUSEKEEPING_INTERVAL,
-            MAX_QUEUED_COMMANDS, MAX_QUEUED_LIVE_GROUPS);
+            MAX_QUEUED_COMMANDS, MAX_QUEUED_LIVE_GROUPS, MAX_RESULT_BYTES, MAX_INITIAL_BUFFERED_CHANGES,
+            MAX_SNAPSHOT_AGE_MS, MIN_FREE_BYTES);
 
     public static EngineConfig from(Map<String, String> values) {
         return new EngineConfig(Path.of(DATA_DIR.read(values)), SYNC_WRITES.read(values),
@@ -82,7 +112,9 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
                 BCRYPT_COST.read(values), MIN_PASSWORD_LENGTH.read(values), NODE_ID.read(values),
                 MAX_SUBSCRIPTIONS_PER_USER.read(values), VISIBILITY_TIMEOUT.read(values),
                 HOUSEKEEPING_INTERVAL.read(values), MAX_QUEUED_COMMANDS.read(values),
-                MAX_QUEUED_LIVE_GROUPS.read(values));
+                MAX_QUEUED_LIVE_GROUPS.read(values), MAX_RESULT_BYTES.read(values),
+                MAX_INITIAL_BUFFERED_CHANGES.read(values), MAX_SNAPSHOT_AGE_MS.read(values),
+                MIN_FREE_BYTES.read(values));
     }
 
     /** Defaults with the given data directory (for embedded use and tests). */
@@ -94,6 +126,6 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
         return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
                 maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId,
                 maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs, maxQueuedCommands,
-                maxQueuedLiveGroups);
+                maxQueuedLiveGroups, maxResultBytes, maxInitialBufferedChanges, maxSnapshotAgeMs, minFreeBytes);
     }
 }

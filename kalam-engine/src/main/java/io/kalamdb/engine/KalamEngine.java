@@ -57,11 +57,11 @@ public final class KalamEngine implements AutoCloseable {
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
-        this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir()));
+        this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir(), config.minFreeBytes()));
         this.catalog = loadCatalog(store);
         this.applier = new Applier(store, catalog);
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser(),
-                config.maxQueuedLiveGroups());
+                config.maxQueuedLiveGroups(), config.maxInitialBufferedChanges(), config.maxSnapshotAgeMs());
         listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
                 new CommitPipeline(this::publish, this::topicsAppended), config.maxQueuedCommands());
@@ -88,6 +88,7 @@ public final class KalamEngine implements AutoCloseable {
     }
 
     private void topicsAppended(java.util.Set<Long> ids) {
+        applier.publisher().markAllDurable();
         if (topics != null) {
             topics.appended(ids);
         }
@@ -202,6 +203,14 @@ public final class KalamEngine implements AutoCloseable {
     }
 
     /**
+     * Why writes are refused for lack of disk space right now ({@code STORAGE_FULL}), or empty. Unlike
+     * {@link #storageFailure()}, reads go on and writes resume by themselves once space is freed.
+     */
+    public java.util.Optional<io.kalamdb.engine.error.KalamException> diskFull() {
+        return store.diskFull();
+    }
+
+    /**
      * After a fail-stop nothing is answered, not even from memory: the catalog may hold a namespace, table or user
      * whose creation was applied but never made durable.
      */
@@ -222,6 +231,8 @@ public final class KalamEngine implements AutoCloseable {
     }
 
     private void publish(List<ChangeEvent> events) {
+        // the write log publishes after its sync and before acknowledging: topic messages are durable from here
+        applier.publisher().markAllDurable();
         for (ChangeListener l : listeners) {
             l.onCommitted(events);
         }

@@ -112,8 +112,19 @@ public final class KalamServer implements AutoCloseable {
         return vertx.deployVerticle(() -> new EngineVerticle(EngineOperations.of(engine),
                         role -> config.statementTimeoutMs(role)), engineOptions)
                 .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set,
-                                () -> engine.storageFailure().map(Throwable::getMessage).orElse(null)), httpOptions)
+                                () -> engine.storageFailure().map(Throwable::getMessage).orElse(null),
+                                () -> engine.diskFull().map(Throwable::getMessage).orElse(null)), httpOptions)
                         .recover(e -> Future.failedFuture(listenFailure(e, config))));
+    }
+
+    /** The server's Vert.x instance (in-process tests). */
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** The server's engine (in-process tests that write without going through an event loop). */
+    KalamEngine engine() {
+        return engine;
     }
 
     public int actualPort() {

@@ -83,8 +83,9 @@ public final class ServerConfig {
      * small enough that a stalled client costs a bounded amount of memory before it is told to resume.
      */
     public static final ConfigKey<Integer> WS_MAX_PENDING_FRAMES = ConfigKey.integer("websocket.max_pending_frames",
-            1000, 1, 1_000_000, "Outbound frames a WebSocket connection may have queued; past it the subscription "
-                    + "adding more gets SUBSCRIBER_LAGGING with resume_from and ends (the client resubscribes).");
+            1000, 1, 1_000_000, "Outbound frames a WebSocket client may leave undrained; past it (or past 4x as many "
+                    + "in flight inside the server) the subscription adding more gets SUBSCRIBER_LAGGING with "
+                    + "resume_from and ends (the client resubscribes).");
     public static final ConfigKey<Integer> MAX_WS_MESSAGE_SIZE = ConfigKey.integer("security.max_ws_message_size",
             1_048_576, 1, 268_435_456, "Largest accepted WebSocket message from a client in bytes; larger ones get "
                     + "the error MESSAGE_TOO_LARGE.");

@@ -44,7 +44,12 @@ public enum KalamErrorCode {
      */
     CONFLICT(38, Category.USER_ERROR),
     /** Too many writes are waiting for the write log (a bounded queue is full); retry shortly. */
-    OVERLOADED(39, Category.INSUFFICIENT_RESOURCES);
+    OVERLOADED(39, Category.INSUFFICIENT_RESOURCES),
+    /**
+     * The disk of the data directory is (nearly) full: writes are refused, reads go on, and writes resume by
+     * themselves once space is freed (retry later). Unlike {@link #STORAGE_UNAVAILABLE}, no restart is needed.
+     */
+    STORAGE_FULL(41, Category.INSUFFICIENT_RESOURCES);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

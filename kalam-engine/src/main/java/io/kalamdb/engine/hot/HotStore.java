@@ -17,6 +17,14 @@ public interface HotStore extends AutoCloseable {
     /** Makes every write so far durable (fsync of the write-ahead log). */
     void sync();
 
+    /**
+     * Why writes are refused for lack of disk space right now ({@code STORAGE_FULL}), or empty. Unlike a fence,
+     * this passes by itself once space is freed.
+     */
+    default java.util.Optional<io.kalamdb.engine.error.KalamException> diskFull() {
+        return java.util.Optional.empty();
+    }
+
     /** Keys starting with {@code prefix} in key order, or in reverse order. The cursor must be closed. */
     Cursor scan(Space space, byte[] prefix, boolean reverse);
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -23,6 +25,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.SstFileManager;
 import org.rocksdb.Status;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
@@ -30,7 +33,15 @@ import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The hot store on RocksDB: one column family per {@link Space}, writes through the write-ahead log. */
+/**
+ * The hot store on RocksDB: one column family per {@link Space}, writes through the write-ahead log.
+ *
+ * <p>A full disk is recoverable (ADR 0014): writes are refused with {@code STORAGE_FULL} while the data directory's
+ * disk has less than {@code minFreeBytes} free, before RocksDB runs out; if RocksDB still hits "no space" (another
+ * process filled the disk), it is left alone until its own recovery (driven by its {@link SstFileManager}, which
+ * polls for space) completes, because any write or WAL sync meanwhile turns the error into one that needs a
+ * restart. Reads go on throughout.
+ */
 public final class RocksHotStore implements HotStore {
     private static final Logger LOG = LoggerFactory.getLogger(RocksHotStore.class);
     /**
@@ -59,11 +70,14 @@ public final class RocksHotStore implements HotStore {
     private final ReadOptions readOptions = new ReadOptions().setVerifyChecksums(true);
     private final RocksLog rocksLog;
     private final Path dataDir;
+    private final SpaceWatch spaceWatch;
     private volatile KalamException fenced;
 
     private RocksHotStore(Path dataDir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-                          LRUCache blockCache, RocksLog rocksLog, List<ColumnFamilyHandle> handles) {
+                          LRUCache blockCache, RocksLog rocksLog, List<ColumnFamilyHandle> handles,
+                          SpaceWatch spaceWatch) {
         this.dataDir = dataDir;
+        this.spaceWatch = spaceWatch;
         this.db = db;
         this.rocksLog = rocksLog;
         this.dbOptions = dbOptions;
@@ -82,6 +96,22 @@ public final class RocksHotStore implements HotStore {
      * refused with RocksDB's status and the directory's files are left as they were.
      */
     public static RocksHotStore open(Path dir) {
+        return open(dir, 0);
+    }
+
+    /**
+     * Opens the store (see {@link #open(Path)}), refusing writes with {@code STORAGE_FULL} while its disk has less
+     * than {@code minFreeBytes} free (0 = only when RocksDB itself runs out of space).
+     */
+    public static RocksHotStore open(Path dir, long minFreeBytes) {
+        return open(dir, minFreeBytes, null);
+    }
+
+    /**
+     * As {@link #open(Path, long)}, with the free bytes of the disk told by {@code freeBytes} (tests inject a full
+     * disk so), or measured when it is null.
+     */
+    public static RocksHotStore open(Path dir, long minFreeBytes, LongSupplier freeBytes) {
         try {
             Files.createDirectories(dir);
         } catch (Exception e) {
@@ -100,10 +130,12 @@ public final class RocksHotStore implements HotStore {
                     dir.resolve(DataDirectory.MARKER));
         }
         RocksLog rocksLog = new RocksLog();
+        SpaceWatch watch = new SpaceWatch(dir, minFreeBytes, freeBytes != null ? freeBytes : SpaceWatch.measuring(dir));
         // A bounded total WAL size makes RocksDB flush old memtables, which bounds the replay after a crash.
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(!existing).setCreateMissingColumnFamilies(true)
                 .setParanoidChecks(true).setWalRecoveryMode(WAL_RECOVERY).setLogger(rocksLog)
-                .setMaxBackgroundJobs(2).setKeepLogFileNum(3).setMaxTotalWalSize(128L * 1024 * 1024);
+                .setMaxBackgroundJobs(2).setKeepLogFileNum(3).setMaxTotalWalSize(128L * 1024 * 1024)
+                .setSstFileManager(watch.sstFileManager()).setListeners(List.of(watch.listener()));
         LRUCache cache = new LRUCache(64L * 1024 * 1024);
         BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache)
                 .setFilterPolicy(new BloomFilter(10, false));
@@ -124,10 +156,11 @@ public final class RocksHotStore implements HotStore {
             cache.close();
             rocksLog.failed();
             rocksLog.close();
+            watch.close();
             throw openFailure(rocksDir, existing, e);
         }
         rocksLog.opened();
-        RocksHotStore store = new RocksHotStore(dir, db, dbOptions, cfOptions, cache, rocksLog, handles);
+        RocksHotStore store = new RocksHotStore(dir, db, dbOptions, cfOptions, cache, rocksLog, handles, watch);
         try {
             DataDirectory.writeMarker(dir);
         } catch (KalamException e) {
@@ -202,6 +235,11 @@ public final class RocksHotStore implements HotStore {
     }
 
     @Override
+    public Optional<KalamException> diskFull() {
+        return spaceWatch.reason();
+    }
+
+    @Override
     public Batch newBatch() {
         checkNotFenced();
         return new RocksBatch();
@@ -210,15 +248,25 @@ public final class RocksHotStore implements HotStore {
     @Override
     public void write(Batch batch) {
         checkNotFenced();
+        spaceWatch.checkWritable();
         try {
             db.write(writeOptions, ((RocksBatch) batch).batch);
         } catch (RocksDBException e) {
+            if (SpaceWatch.isNoSpace(e.getStatus())) {
+                throw spaceWatch.rocksOutOfSpace(e.getStatus());
+            }
             throw KalamException.internal("hot store write failed: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Syncs the write-ahead log. While RocksDB is out of space the sync is not attempted (it would fail with the
+     * writer's earlier error and make RocksDB's error permanent): it fails with {@code STORAGE_FULL}, nothing having
+     * been lost by a failed fsync. A sync that is attempted and fails is reported as before (fail-stop).
+     */
     @Override
     public void sync() {
+        spaceWatch.checkRocksHasSpace();
         try {
             db.syncWal();
         } catch (RocksDBException e) {
@@ -308,6 +356,7 @@ public final class RocksHotStore implements HotStore {
         cfOptions.close();
         blockCache.close();
         rocksLog.close();
+        spaceWatch.close();
     }
 
     private final class RocksBatch implements Batch {

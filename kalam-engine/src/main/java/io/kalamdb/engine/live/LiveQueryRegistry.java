@@ -57,6 +57,8 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     private final Catalog catalog;
     private final Applier applier;
     private final int maxPerUser;
+    private final int maxInitialBuffered;
+    private final long maxSnapshotAgeMs;
     private final Map<Long, Map<String, List<Subscription>>> index = new ConcurrentHashMap<>();
     private final Map<String, Subscription> byLiveId = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
@@ -69,19 +71,39 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             HotPartitionReader::over;
 
     public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser) {
-        this(catalog, applier, maxPerUser, 1024);
+        this(catalog, applier, maxPerUser, 1024, Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** A registry with a bounded dispatch queue and unbounded initial loads (see the full constructor). */
+    public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxQueuedGroups) {
+        this(catalog, applier, maxPerUser, maxQueuedGroups, Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** A registry with bounded initial loads and the default dispatch queue (see the full constructor). */
+    public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxInitialBuffered,
+                             long maxSnapshotAgeMs) {
+        this(catalog, applier, maxPerUser, 1024, maxInitialBuffered, maxSnapshotAgeMs);
     }
 
     /**
-     * A registry whose dispatch queue holds at most {@code maxQueuedGroups} committed groups of change events;
-     * when it is full the committing thread waits for the dispatcher (back-pressure on writers), so no change is
-     * ever dropped and memory stays bounded.
+     * A registry whose dispatch queue holds at most {@code maxQueuedGroups} committed groups of change events
+     * (when it is full the committing thread waits for the dispatcher: back-pressure on writers, so no change is
+     * ever dropped and memory stays bounded), and whose loading subscriptions hold back at most
+     * {@code maxInitialBuffered} changes and keep their snapshot for at most {@code maxSnapshotAgeMs} while
+     * changes arrive; past either they end as lagging.
      */
-    public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxQueuedGroups) {
+    public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxQueuedGroups,
+                             int maxInitialBuffered, long maxSnapshotAgeMs) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.applier = requireNonNull(applier, "applier is null");
         this.maxPerUser = maxPerUser;
         this.queue = new LinkedBlockingQueue<>(maxQueuedGroups);
+        if (maxInitialBuffered < 1 || maxSnapshotAgeMs < 1) {
+            throw new IllegalArgumentException("bounds must be positive [maxInitialBuffered=" + maxInitialBuffered
+                    + ", maxSnapshotAgeMs=" + maxSnapshotAgeMs + "]");
+        }
+        this.maxInitialBuffered = maxInitialBuffered;
+        this.maxSnapshotAgeMs = maxSnapshotAgeMs;
         this.dispatcher = new Thread(this::dispatch, "kalam-live-dispatcher");
         this.dispatcher.setDaemon(true);
         this.dispatcher.start();
@@ -123,6 +145,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             Applier.Boundary boundary = applier.boundary();
             sub.boundary = boundary.seq();
             sub.snapshot = boundary.snapshot();
+            sub.snapshotTakenAtNanos = System.nanoTime();
             InitialBatch first;
             try {
                 first = firstBatch(sub);
@@ -450,7 +473,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             }
             synchronized (sub) {
                 switch (sub.state) {
-                    case LOADING -> sub.buffer.add(change);
+                    case LOADING -> bufferWhileLoading(sub, change);
                     case LIVE -> {
                         if (change.seq() > sub.boundary) {
                             send(sub, change);
@@ -460,6 +483,32 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Holds a change back until the initial data is out, within bounds: a subscriber that does not page (no
+     * {@code next_batch}) while writes go on would otherwise keep every change and its snapshot without limit.
+     * Past a bound the subscription ends as lagging, resuming after the last initial row it was sent. Caller
+     * holds the lock.
+     */
+    private void bufferWhileLoading(Subscription sub, LiveChange change) {
+        String why = null;
+        if (sub.buffer.size() >= maxInitialBuffered) {
+            why = "more than " + maxInitialBuffered + " changes arrived while the initial data was loading "
+                    + "(request next_batch sooner)";
+        } else if (System.nanoTime() - sub.snapshotTakenAtNanos > TimeUnit.MILLISECONDS.toNanos(maxSnapshotAgeMs)) {
+            why = "the initial data was loading for more than " + maxSnapshotAgeMs + " ms while changes arrived "
+                    + "(request next_batch sooner)";
+        }
+        if (why == null) {
+            sub.buffer.add(change);
+            return;
+        }
+        long resumeFrom = sub.cursorSeq;
+        LOG.info("loading subscription lagging, ended [liveId={}, buffered={}, resumeFrom={}]", sub.liveId(),
+                sub.buffer.size(), resumeFrom);
+        unsubscribe(sub);
+        sub.sink().lagging(sub, resumeFrom, why);
     }
 
     private static void send(Subscription sub, LiveChange change) {

@@ -12,4 +12,13 @@ public interface LiveSink {
     /** The server ended the subscription (KILL LIVE QUERY); no more frames follow. */
     default void killed(Subscription subscription) {
     }
+
+    /**
+     * The engine ended the subscription because it fell too far behind while its initial data loaded (PROTOCOL
+     * deviation 1); no more frames follow. The client resumes with {@code from = resumeFrom}, the {@code _seq}
+     * of the last initial row handed to this sink (0 when none).
+     */
+    default void lagging(Subscription subscription, long resumeFrom, String reason) {
+        killed(subscription);
+    }
 }

@@ -40,6 +40,7 @@ public final class Subscription {
 
     long boundary = Long.MAX_VALUE;
     HotStore.Snapshot snapshot;
+    long snapshotTakenAtNanos;
     State state = State.LOADING;
     int batchNum;
     long cursorSeq;
@@ -115,6 +116,16 @@ public final class Subscription {
 
     public synchronized State state() {
         return state;
+    }
+
+    /** Changes held back while the initial data loads. */
+    public synchronized int bufferedChanges() {
+        return buffer.size();
+    }
+
+    /** Whether the subscription holds a store snapshot (while its initial data loads). */
+    public synchronized boolean holdsSnapshot() {
+        return snapshot != null;
     }
 
     LiveSink sink() {

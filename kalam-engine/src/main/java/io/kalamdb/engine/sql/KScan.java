@@ -103,12 +103,17 @@ public final class KScan extends TableScan implements EnumerableRel {
         };
     }
 
-    /** Reading costs by the rows the access path reaches; index lookups pay a point read per row. */
+    /**
+     * Reading costs by the rows the access path reaches; index lookups pay a point read per row. An ordered scan
+     * exists only to replace a sort (with its LIMIT, it stops early), so it is costed below any sort of the same
+     * rows, including the top-k sort, which must still read every row.
+     */
     @Override
     public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
         double rows = estimateRowCount(mq);
         double io = spec.access() == ScanSpec.Access.INDEX_EQ ? rows * 2 : rows;
-        return planner.getCostFactory().makeCost(rows, rows, io);
+        double factor = spec.order() == ScanSpec.Order.NONE ? 1 : 0.1;
+        return planner.getCostFactory().makeCost(rows * factor, rows * factor, io * factor);
     }
 
     @Override

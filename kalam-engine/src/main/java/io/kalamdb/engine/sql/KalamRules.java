@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.calcite.adapter.enumerable.EnumerableFilter;
-import org.apache.calcite.adapter.enumerable.EnumerableLimit;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
@@ -130,7 +129,7 @@ final class KalamRules {
         if (sort.offset == null && sort.fetch == null) {
             return ordered;
         }
-        return EnumerableLimit.create(ordered, sort.offset, sort.fetch);
+        return KLimit.over(ordered, sort.offset, sort.fetch);
     }
 
     /** The scan order a sort asks for when it sorts by the primary key alone, else null. */

@@ -129,14 +129,21 @@ public final class QueryRunner {
         }
     }
 
+    /** {@link #run(String, List, String, Session, ScanScope, int, ResultBudget)} with no byte budget (DML reads). */
+    public Output run(String sql, List<Object> params, String defaultNamespace, Session session, ScanScope scope,
+                      int maxRows) {
+        return run(sql, params, defaultNamespace, session, scope, maxRows, ResultBudget.unlimited());
+    }
+
     /**
      * Runs one query ({@code ?} parameters) in the given scope, once {@code session} is known to have read rights
      * on every table its plan reads (PERMISSION_DENIED otherwise, before any row is read).
      *
      * @param maxRows rows to return at most; one more is read to tell whether the result was cut
+     * @param budget the bytes the rows may hold; the rows stop (and the result is cut) where it runs out
      */
     public Output run(String sql, List<Object> params, String defaultNamespace, Session session, ScanScope scope,
-                      int maxRows) {
+                      int maxRows, ResultBudget budget) {
         requireNonNull(session, "session is null");
         return scope.run(() -> {
             Conn conn = connection();
@@ -153,7 +160,7 @@ public final class QueryRunner {
                     ps.setObject(i + 1, jdbcParam(params.get(i)));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    return read(rs, maxRows, plan);
+                    return read(rs, maxRows, plan, budget);
                 }
             } catch (SQLException | RuntimeException e) {
                 throw translate(e, sql);
@@ -172,7 +179,7 @@ public final class QueryRunner {
         return value;
     }
 
-    private Output read(ResultSet rs, int maxRows, Plan plan) throws SQLException {
+    private Output read(ResultSet rs, int maxRows, Plan plan, ResultBudget budget) throws SQLException {
         if (plan.schema == null) {
             ResultSetMetaData md = rs.getMetaData();
             int columns = md.getColumnCount();
@@ -198,6 +205,10 @@ public final class QueryRunner {
             Object[] row = new Object[n];
             for (int i = 1; i <= n; i++) {
                 row[i - 1] = value(rs, i, jdbcTypes[i - 1], schema.get(i - 1).type());
+            }
+            if (!budget.admit(row)) {
+                hasMore = true;
+                break;
             }
             rows.add(row);
         }
@@ -399,7 +410,8 @@ public final class QueryRunner {
             if (plan == null) {
                 List<RelNode> converted = new ArrayList<>(1);
                 PreparedStatement ps;
-                try (Hook.Closeable ignored = Hook.CONVERTED.addThread((RelNode rel) -> converted.add(rel))) {
+                try (Hook.Closeable ignored = Hook.CONVERTED.addThread((RelNode rel) -> converted.add(rel));
+                     Hook.Closeable topK = TopKPlanning.onThisThread()) {
                     calcite.setSchema(defaultNamespace);
                     ps = connection.prepareStatement(sql);
                 } catch (SQLException | RuntimeException e) {

@@ -454,7 +454,8 @@ public final class SqlExecutor {
         }
         int limit = q.hasLimit() ? config.maxQueryLimit() : config.defaultQueryLimit();
         ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted());
-        QueryRunner.Output out = queries.run(q.sql(), q.params(), ns, session, s, limit);
+        ResultBudget budget = new ResultBudget(config.maxResultBytes());
+        QueryRunner.Output out = queries.run(q.sql(), q.params(), ns, session, s, limit, budget);
         return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
     }
 

@@ -36,6 +36,7 @@ public final class TopicPublisher {
     private final Catalog catalog;
     private final HotStore store;
     private final Map<String, Long> next = new ConcurrentHashMap<>();
+    private final Map<String, Long> durable = new ConcurrentHashMap<>();
     private final Map<String, Long> pending = new HashMap<>();
     private final Map<String, RowPredicate> filters = new ConcurrentHashMap<>();
 
@@ -67,8 +68,31 @@ public final class TopicPublisher {
                 }
             }
             byte[] mark = store.get(Space.META, endMarkKey(topicId, partition));
-            return mark == null ? 0L : java.nio.ByteBuffer.wrap(mark).getLong();
+            long end = mark == null ? 0L : java.nio.ByteBuffer.wrap(mark).getLong();
+            // what the store holds before this process appends to the partition was recovered from disk
+            durable.putIfAbsent(slot(topicId, partition), end);
+            return end;
         });
+    }
+
+    /**
+     * The offset after the last message of a partition that is durable (its batch was synced): consumers read
+     * below it only, so that no consumer is handed a message an OS crash could still take back. Any thread.
+     */
+    public long durableEndOffset(long topicId, int partition) {
+        long applied = endOffset(topicId, partition);
+        Long synced = durable.get(slot(topicId, partition));
+        return synced == null ? applied : Math.min(synced, applied);
+    }
+
+    /**
+     * Marks every message appended so far durable. Called on the write log's thread after the sync of the commands
+     * that appended them, before it acknowledges them and before it applies anything else.
+     */
+    public void markAllDurable() {
+        for (Map.Entry<String, Long> e : next.entrySet()) {
+            durable.merge(e.getKey(), e.getValue(), Math::max);
+        }
     }
 
     /**
@@ -127,6 +151,7 @@ public final class TopicPublisher {
     /** Forgets a dropped topic's counters. */
     public void forget(long topicId) {
         next.keySet().removeIf(k -> k.startsWith(topicId + "/"));
+        durable.keySet().removeIf(k -> k.startsWith(topicId + "/"));
         filters.keySet().removeIf(k -> k.startsWith(topicId + "/"));
     }
 

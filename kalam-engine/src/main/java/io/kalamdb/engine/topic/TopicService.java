@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Consumer groups over topic partitions: committed offsets (durable, through the write log), claims with a
- * visibility timeout (in memory: a claim not acked in time is delivered again, at least once), and waiting
- * for new messages (long poll). Two consumers of one group never hold overlapping claims.
+ * Consumer groups over topic partitions: a durable position per group and partition (a committed offset and the
+ * offsets acknowledged one by one above it, through the write log), claims with a visibility timeout (in memory,
+ * each owned by the consumer it was handed to), and waiting for new messages (long poll).
+ *
+ * <p>Delivery is at least once for every group (ADR 0012): an ack acknowledges only the acking consumer's claims;
+ * a claim not acked in time goes to the next consumer that fetches, whatever others acked; after a restart every
+ * offset above the committed one that was not acknowledged is delivered again. Consumers read only messages whose
+ * batch is durable. Two consumers of one group never hold the same offset at once.
  */
 public final class TopicService {
     private final Catalog catalog;
@@ -44,10 +50,14 @@ public final class TopicService {
         this.visibilityTimeoutMs = visibilityTimeoutMs;
     }
 
-    /** One group's view of one partition: where the next fresh fetch starts and the open claims. */
+    /** One group's view of one partition in this process: where fresh fetches continue and the open claims. */
     private static final class GroupState {
         long cursor = -1;
-        final TreeMap<Long, long[]> claims = new TreeMap<>();
+        final TreeMap<Long, Claim> claims = new TreeMap<>();
+    }
+
+    /** An offset handed to {@code consumer} (null: the anonymous consumer), redelivered after {@code deadlineMs}. */
+    private record Claim(String consumer, long deadlineMs) {
     }
 
     public TopicDef topic(String qualifiedName) {
@@ -63,10 +73,16 @@ public final class TopicService {
         return t;
     }
 
-    /** The committed offset of a group on a partition, or -1. */
+    /** The committed offset of a group on a partition (every offset at or below it is acknowledged), or -1. */
     public long committed(long topicId, String group, int partition) {
+        GroupPosition p = position(topicId, group, partition);
+        return p == null ? -1 : p.committed();
+    }
+
+    /** The durable position of a group on a partition, or null before the group's first fetch there. */
+    public GroupPosition position(long topicId, String group, int partition) {
         byte[] v = store.get(Space.TOPIC_OFFSETS, TopicKeys.committed(topicId, group, partition));
-        return v == null ? -1 : ByteBuffer.wrap(v).getLong();
+        return v == null ? null : GroupPosition.decode(v);
     }
 
     public ConsumeResult consume(ConsumeRequest r) {
@@ -84,19 +100,25 @@ public final class TopicService {
         if (r.start() == ConsumeRequest.Start.OFFSET && r.startOffset() < 0) {
             throw KalamException.execution("offset must not be negative [offset=" + r.startOffset() + "]");
         }
+        int first = r.partition() == null ? 0 : r.partition();
+        int last = r.partition() == null ? t.partitions() - 1 : r.partition();
+        if (r.group() != null) {
+            for (int p = first; p <= last; p++) {
+                startingPosition(t, r, p);
+            }
+        }
         List<TopicMessage> out = new ArrayList<>();
         boolean hasMore = false;
         long next = 0;
-        int first = r.partition() == null ? 0 : r.partition();
-        int last = r.partition() == null ? t.partitions() - 1 : r.partition();
         for (int p = first; p <= last && out.size() < r.limit(); p++) {
-            PartitionRead read = r.claim() ? claimed(t, r, p, r.limit() - out.size())
-                    : unclaimed(t, r, p, r.limit() - out.size());
+            PartitionRead read = r.group() == null ? readFrom(t, p, startOf(t, r, p), r.limit() - out.size())
+                    : claimed(t, r, p, r.limit() - out.size());
             out.addAll(read.messages);
             hasMore |= read.hasMore;
             next = read.next;
             if (r.autoCommit() && r.group() != null && !read.messages.isEmpty()) {
-                commit(t, r.group(), p, read.messages.get(read.messages.size() - 1).offset());
+                List<Long> offsets = read.messages.stream().map(TopicMessage::offset).toList();
+                acknowledge(t, r.group(), p, r.consumer(), offsets);
             }
         }
         if (r.partition() == null && out.size() >= r.limit()) {
@@ -108,35 +130,38 @@ public final class TopicService {
     private record PartitionRead(List<TopicMessage> messages, long next, boolean hasMore) {
     }
 
+    /** Where a reader without a stored position starts. */
     private long startOf(TopicDef t, ConsumeRequest r, int partition) {
-        if (r.group() != null) {
-            long c = committed(t.id(), r.group(), partition);
-            if (c >= 0) {
-                return c + 1;
-            }
-        }
         return switch (r.start()) {
             case EARLIEST -> 0;
-            case LATEST -> publisher.endOffset(t.id(), partition);
+            case LATEST -> publisher.durableEndOffset(t.id(), partition);
             case OFFSET -> r.startOffset();
         };
     }
 
-    private PartitionRead unclaimed(TopicDef t, ConsumeRequest r, int partition, int limit) {
-        if (r.group() == null) {
-            return readFrom(t, partition, startOf(t, r, partition), limit);
+    /**
+     * The group's stored position; at the group's first fetch of the partition, its start (LATEST resolved to the
+     * current end) is made durable first, so that a restart before the first ack starts from the same place.
+     */
+    private GroupPosition startingPosition(TopicDef t, ConsumeRequest r, int partition) {
+        GroupPosition pos = position(t.id(), r.group(), partition);
+        if (pos != null) {
+            return pos;
         }
-        // A group remembers where its first fetch started (LATEST means "from now on"), even before a commit.
-        GroupState g = groups.computeIfAbsent(t.id() + "/" + r.group() + "/" + partition, k -> new GroupState());
+        GroupState g = state(t, r.group(), partition);
         synchronized (g) {
-            if (g.cursor < 0) {
-                g.cursor = startOf(t, r, partition);
+            pos = position(t.id(), r.group(), partition);
+            if (pos == null) {
+                long start = startOf(t, r, partition);
+                log.commit(new Command.CommitOffset(t.id(), r.group(), partition, start - 1, nowMicros()));
+                pos = position(t.id(), r.group(), partition);
             }
-            g.cursor = Math.max(g.cursor, committed(t.id(), r.group(), partition) + 1);
-            PartitionRead read = readFrom(t, partition, g.cursor, limit);
-            g.cursor = read.next;
-            return read;
+            return pos;
         }
+    }
+
+    private GroupState state(TopicDef t, String group, int partition) {
+        return groups.computeIfAbsent(t.id() + "/" + group + "/" + partition, k -> new GroupState());
     }
 
     private PartitionRead readFrom(TopicDef t, int partition, long from, int limit) {
@@ -149,61 +174,89 @@ public final class TopicService {
         return new PartitionRead(new ArrayList<>(msgs), next, more);
     }
 
+    /**
+     * Hands {@code r.consumer()} up to {@code limit} messages of the partition and claims them: first claims whose
+     * visibility timeout passed (whoever held them), then offsets never handed out in this process, skipping what
+     * the group acknowledged and what others hold.
+     */
     private PartitionRead claimed(TopicDef t, ConsumeRequest r, int partition, int limit) {
-        if (r.group() == null) {
-            return unclaimed(t, r, partition, limit);
-        }
-        GroupState g = groups.computeIfAbsent(t.id() + "/" + r.group() + "/" + partition, k -> new GroupState());
+        GroupState g = state(t, r.group(), partition);
         synchronized (g) {
+            GroupPosition pos = startingPosition(t, r, partition);
             long now = System.currentTimeMillis();
-            long committed = committed(t.id(), r.group(), partition);
-            if (g.cursor < 0) {
-                g.cursor = startOf(t, r, partition);
+            long deadline = now + visibilityTimeoutMs;
+            g.cursor = Math.max(g.cursor, pos.committed() + 1);
+            g.claims.headMap(pos.committed(), true).clear();
+            g.claims.keySet().removeIf(pos::isAcked);
+            List<TopicMessage> out = new ArrayList<>();
+            boolean moreExpired = false;
+            Claim redelivering = null; // one fetch's expired claims at a time: a redelivery is shaped as it was
+            for (Iterator<Map.Entry<Long, Claim>> it = g.claims.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, Claim> claim = it.next();
+                if (claim.getValue().deadlineMs() >= now) {
+                    continue;
+                }
+                if (redelivering == null) {
+                    redelivering = claim.getValue();
+                } else if (!redelivering.equals(claim.getValue())) {
+                    moreExpired = true;
+                    break;
+                }
+                if (out.size() >= limit) {
+                    moreExpired = true;
+                    break;
+                }
+                long offset = claim.getKey();
+                byte[] value = store.get(Space.TOPIC_MESSAGES, TopicKeys.message(t.id(), partition, offset));
+                if (value == null) {
+                    it.remove(); // trimmed by retention meanwhile
+                    continue;
+                }
+                out.add(TopicMessage.decode(t.qualifiedName(), partition, offset, value));
+                claim.setValue(new Claim(r.consumer(), deadline));
             }
-            g.cursor = Math.max(g.cursor, committed + 1);
-            g.claims.headMap(committed, true).clear();
-            for (Iterator<Map.Entry<Long, long[]>> it = g.claims.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Long, long[]> claim = it.next();
-                long[] range = claim.getValue();
-                if (range[1] < now) {
-                    long from = Math.max(claim.getKey(), committed + 1);
-                    List<TopicMessage> msgs = read(t, partition, from, range[0], limit);
-                    it.remove();
-                    if (msgs.isEmpty()) {
-                        continue;
+            long end = publisher.durableEndOffset(t.id(), partition);
+            long cursor = g.cursor;
+            if (!out.isEmpty()) { // a redelivery comes on its own, as the expired claims it is
+                return new PartitionRead(out, out.get(out.size() - 1).offset() + 1, true);
+            }
+            fresh:
+            while (out.size() < limit && cursor < end) {
+                List<TopicMessage> chunk = read(t, partition, cursor, end - 1, Math.max(limit, 64));
+                if (chunk.isEmpty()) {
+                    cursor = end;
+                    break;
+                }
+                for (TopicMessage m : chunk) {
+                    if (out.size() >= limit) {
+                        break fresh;
                     }
-                    long lastOffset = msgs.get(msgs.size() - 1).offset();
-                    g.claims.put(msgs.get(0).offset(), new long[] {lastOffset, now + visibilityTimeoutMs});
-                    if (lastOffset < range[0]) {
-                        g.claims.put(lastOffset + 1, new long[] {range[0], range[1]});
+                    cursor = m.offset() + 1;
+                    if (!pos.isAcked(m.offset()) && !g.claims.containsKey(m.offset())) {
+                        g.claims.put(m.offset(), new Claim(r.consumer(), deadline));
+                        out.add(m);
                     }
-                    return new PartitionRead(msgs, lastOffset + 1, true);
                 }
             }
-            List<TopicMessage> msgs = read(t, partition, g.cursor, Long.MAX_VALUE, limit + 1);
-            boolean more = msgs.size() > limit;
-            if (more) {
-                msgs = new ArrayList<>(msgs.subList(0, limit));
-            }
-            if (msgs.isEmpty()) {
-                return new PartitionRead(msgs, g.cursor, false);
-            }
-            long lastOffset = msgs.get(msgs.size() - 1).offset();
-            g.claims.put(msgs.get(0).offset(), new long[] {lastOffset, now + visibilityTimeoutMs});
-            g.cursor = lastOffset + 1;
-            return new PartitionRead(msgs, g.cursor, more);
+            g.cursor = cursor;
+            long next = out.isEmpty() ? cursor : out.get(out.size() - 1).offset() + 1;
+            return new PartitionRead(out, next, moreExpired || cursor < end);
         }
     }
 
-    /** Messages of a partition with offsets in [from, to], at most {@code limit}. */
+    /** Durable messages of a partition with offsets in [from, to], at most {@code limit}. */
     private List<TopicMessage> read(TopicDef t, int partition, long from, long to, int limit) {
         List<TopicMessage> out = new ArrayList<>();
+        long last = Math.min(to, publisher.durableEndOffset(t.id(), partition) - 1);
+        if (from > last) {
+            return out;
+        }
         byte[] prefix = TopicKeys.partitionPrefix(t.id(), partition);
         try (HotStore.Cursor c = store.scanRange(Space.TOPIC_MESSAGES, prefix, TopicKeys.message(t.id(), partition,
                 Math.max(0, from)), false)) {
             while (out.size() < limit && c.next()) {
                 long offset = TopicKeys.offsetOf(c.key());
-                if (offset > to) {
+                if (offset > last) {
                     break;
                 }
                 out.add(TopicMessage.decode(t.qualifiedName(), partition, offset, c.value()));
@@ -212,8 +265,17 @@ public final class TopicService {
         return out;
     }
 
-    /** Commits {@code offset} for the group (monotonic) and releases its claims up to it. */
+    /** {@link #ack(String, String, String, int, long)} by the anonymous consumer (SQL {@code ACK}). */
     public long ack(String topicName, String group, int partition, long offset) {
+        return ack(topicName, group, null, partition, offset);
+    }
+
+    /**
+     * Acknowledges the claims {@code consumer} holds on the partition at or below {@code offset} — only those:
+     * another consumer's claims stay claimed and are redelivered if it never acks. The group's committed offset
+     * advances over the contiguous acknowledged prefix; returns it.
+     */
+    public long ack(String topicName, String group, String consumer, int partition, long offset) {
         TopicDef t = topic(topicName);
         if (group == null || group.isBlank()) {
             throw KalamException.execution("a consumer group is required to ACK");
@@ -223,24 +285,44 @@ public final class TopicService {
             throw KalamException.execution("partition out of range [partition=" + partition + ", partitions="
                     + t.partitions() + "]");
         }
-        long end = publisher.endOffset(t.id(), partition);
+        long end = publisher.durableEndOffset(t.id(), partition);
         if (offset < 0 || offset >= end) {
             throw KalamException.execution("offset out of range: cannot ACK beyond the end of the partition [offset="
                     + offset + ", last_offset=" + (end - 1) + "]");
         }
-        commit(t, group, partition, offset);
         GroupState g = groups.get(t.id() + "/" + group + "/" + partition);
+        List<Long> mine = new ArrayList<>();
         if (g != null) {
             synchronized (g) {
-                g.claims.headMap(offset, true).clear();
-                g.cursor = Math.max(g.cursor, offset + 1);
+                for (Map.Entry<Long, Claim> claim : g.claims.headMap(offset, true).entrySet()) {
+                    if (Objects.equals(claim.getValue().consumer(), consumer)) {
+                        mine.add(claim.getKey());
+                    }
+                }
             }
         }
-        return Math.max(offset, committed(t.id(), group, partition));
+        if (!mine.isEmpty()) {
+            acknowledge(t, group, partition, consumer, mine);
+        }
+        return committed(t.id(), group, partition);
     }
 
-    private void commit(TopicDef t, String group, int partition, long offset) {
-        log.commit(new Command.CommitOffset(t.id(), group, partition, offset, System.currentTimeMillis() * 1000L));
+    /** Makes the acknowledgement of {@code offsets} durable, then drops the consumer's claims on them. */
+    private void acknowledge(TopicDef t, String group, int partition, String consumer, List<Long> offsets) {
+        log.commit(new Command.AckOffsets(t.id(), group, partition, List.copyOf(offsets), nowMicros()));
+        GroupState g = state(t, group, partition);
+        synchronized (g) {
+            for (Long o : offsets) {
+                Claim c = g.claims.get(o);
+                if (c != null && Objects.equals(c.consumer(), consumer)) {
+                    g.claims.remove(o);
+                }
+            }
+        }
+    }
+
+    private static long nowMicros() {
+        return System.currentTimeMillis() * 1000L;
     }
 
     /** Completes when a message is next appended to the topic (for long polls); callers add their own timeout. */

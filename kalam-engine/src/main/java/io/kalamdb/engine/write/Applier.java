@@ -160,6 +160,7 @@ public final class Applier {
             case Command.DropTopic drop -> applyDropTopic(drop, index);
             case Command.TrimTopic trim -> applyTrimTopic(trim, index);
             case Command.CommitOffset commit -> applyCommitOffset(commit, index);
+            case Command.AckOffsets ack -> applyAckOffsets(ack, index);
         };
     }
 
@@ -648,18 +649,31 @@ public final class Applier {
     }
 
     private ApplyResult applyCommitOffset(Command.CommitOffset c, long index) {
-        if (catalog.topic(c.topicId()) == null) {
-            throw KalamException.execution("topic was dropped [topic_id=" + c.topicId() + "]");
+        return applyGroupPosition(c.topicId(), c.group(), c.partition(), index,
+                current -> current == null ? io.kalamdb.engine.topic.GroupPosition.at(c.offset(), c.updatedAtMicros())
+                        : current.withCommitted(c.offset(), c.updatedAtMicros()));
+    }
+
+    private ApplyResult applyAckOffsets(Command.AckOffsets a, long index) {
+        return applyGroupPosition(a.topicId(), a.group(), a.partition(), index,
+                current -> (current == null ? io.kalamdb.engine.topic.GroupPosition.at(-1, a.updatedAtMicros())
+                        : current).withAcked(a.offsets(), a.updatedAtMicros()));
+    }
+
+    /** Reads a group's stored position, changes it, and writes it back when the position moved. */
+    private ApplyResult applyGroupPosition(long topicId, String group, int partition, long index,
+            java.util.function.UnaryOperator<io.kalamdb.engine.topic.GroupPosition> change) {
+        if (catalog.topic(topicId) == null) {
+            throw KalamException.execution("topic was dropped [topic_id=" + topicId + "]");
         }
-        byte[] key = io.kalamdb.engine.topic.TopicKeys.committed(c.topicId(), c.group(), c.partition());
-        byte[] current = store.get(Space.TOPIC_OFFSETS, key);
-        if (current != null && ByteBuffer.wrap(current).getLong() >= c.offset()) {
+        byte[] key = io.kalamdb.engine.topic.TopicKeys.committed(topicId, group, partition);
+        byte[] stored = store.get(Space.TOPIC_OFFSETS, key);
+        var current = stored == null ? null : io.kalamdb.engine.topic.GroupPosition.decode(stored);
+        var next = change.apply(current);
+        if (current != null && current.samePosition(next)) {
             return ApplyResult.EMPTY;
         }
-        commitBatch(index, batch -> {
-            batch.put(Space.TOPIC_OFFSETS, key, ByteBuffer.allocate(16).putLong(c.offset())
-                    .putLong(c.updatedAtMicros()).array());
-        });
+        commitBatch(index, batch -> batch.put(Space.TOPIC_OFFSETS, key, next.encode()));
         return ApplyResult.EMPTY;
     }
 

@@ -29,6 +29,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = Command.DropTopic.class, name = "drop_topic"),
     @JsonSubTypes.Type(value = Command.TrimTopic.class, name = "trim_topic"),
     @JsonSubTypes.Type(value = Command.CommitOffset.class, name = "commit_offset"),
+    @JsonSubTypes.Type(value = Command.AckOffsets.class, name = "ack_offsets"),
     @JsonSubTypes.Type(value = Command.SetUserPassword.class, name = "set_user_password"),
     @JsonSubTypes.Type(value = Command.SetUserRole.class, name = "set_user_role"),
     @JsonSubTypes.Type(value = Command.SetUserEmail.class, name = "set_user_email"),
@@ -133,6 +134,15 @@ public sealed interface Command {
 
     /** Commits a consumer group's offset of one partition; never moves it backwards. */
     record CommitOffset(long topicId, String group, int partition, long offset, long updatedAtMicros)
+            implements Command {
+    }
+
+    /**
+     * Acknowledges exactly {@code offsets} for a consumer group on one partition (what one consumer was given);
+     * at apply the group's committed offset advances over the contiguous acknowledged prefix and the others are
+     * kept one by one above it (ADR 0012).
+     */
+    record AckOffsets(long topicId, String group, int partition, java.util.List<Long> offsets, long updatedAtMicros)
             implements Command {
     }
 

@@ -148,21 +148,36 @@ public final class LocalWriteLog implements WriteLog {
      * error may have dropped dirty pages whose state is then unknown): the store is fenced so that the group's
      * applied rows are shown to no reader, nothing of the group is published or acknowledged, and every later
      * command fails. The group is then failed too. A restart recovers from what the disk holds, as after a crash.
+     * The exception is a store whose disk is full ({@code STORAGE_FULL}): it attempted no fsync, so the group is
+     * failed with that retryable error and the log goes on.
      */
     private boolean syncOrStop(List<Pending> group) {
         try {
             store.sync();
             return true;
+        } catch (KalamException e) {
+            if (e.code() == KalamErrorCode.STORAGE_FULL) {
+                // The store did not attempt the fsync (its disk is full; see RocksHotStore.sync): nothing is known
+                // lost, so this is no fail-stop. The group is not acknowledged; writes resume once space returns.
+                failAll(group, new KalamException(KalamErrorCode.STORAGE_FULL, e.getMessage() + "; this write was "
+                        + "not acknowledged and may or may not have been applied", e));
+                return false;
+            }
+            return stop(group, e);
         } catch (RuntimeException e) {
-            KalamException stop = new KalamException(KalamErrorCode.STORAGE_UNAVAILABLE, "the write log could not "
-                    + "make writes durable and stopped; this node serves no data until it is restarted", e);
-            LOG.error("FATAL: syncing the write-ahead log failed; stopping all reads and writes (fail-stop). "
-                    + "Restart the server once the disk is healthy; unacknowledged writes may or may not survive", e);
-            store.fence(stop);
-            failure = stop;
-            failAll(group, stop);
-            return false;
+            return stop(group, e);
         }
+    }
+
+    private boolean stop(List<Pending> group, RuntimeException e) {
+        KalamException stop = new KalamException(KalamErrorCode.STORAGE_UNAVAILABLE, "the write log could not "
+                + "make writes durable and stopped; this node serves no data until it is restarted", e);
+        LOG.error("FATAL: syncing the write-ahead log failed; stopping all reads and writes (fail-stop). "
+                + "Restart the server once the disk is healthy; unacknowledged writes may or may not survive", e);
+        store.fence(stop);
+        failure = stop;
+        failAll(group, stop);
+        return false;
     }
 
     private static void failAll(List<Pending> group, KalamException cause) {

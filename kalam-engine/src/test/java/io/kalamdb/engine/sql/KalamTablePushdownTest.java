@@ -58,7 +58,7 @@ class KalamTablePushdownTest {
     void theLastMessagesOfAThreadReadTheIndexBackwardsAndStopAtTheLimit() {
         String sql = "SELECT id, body FROM chat.messages WHERE thread_id = $1 ORDER BY id DESC LIMIT 2";
         String plan = explain(sql, "t1");
-        assertTrue(java.util.regex.Pattern.compile("EnumerableLimit\\(fetch=\\[2]\\)\n +KScan\\(").matcher(plan)
+        assertTrue(java.util.regex.Pattern.compile("KLimit\\(fetch=\\[2]\\)\n +KScan\\(").matcher(plan)
                 .find(), "the limit sits right on the scan: " + plan);
         assertTrue(plan.contains("KScan(table=[[chat, messages]], access=[INDEX_EQ], key=[thread_id], lo=[[?0], "
                 + "order=[PK DESC])"), plan);
@@ -124,7 +124,7 @@ class KalamTablePushdownTest {
         assertEquals(List.of("e", "d"), bodies(sql));
         String all = "SELECT body FROM chat.messages ORDER BY id DESC LIMIT 2 OFFSET 1";
         String allPlan = explain(all);
-        assertTrue(allPlan.contains("EnumerableLimit(offset=[1], fetch=[2])") && allPlan.contains(
+        assertTrue(allPlan.contains("KLimit(offset=[1], fetch=[2])") && allPlan.contains(
                 "access=[FULL], order=[PK DESC]") && !allPlan.contains("Sort"), allPlan);
         assertEquals(List.of("d", "c"), bodies(all));
     }

@@ -101,7 +101,7 @@ class LiteralNormalizerTest {
         String template = normalize("SELECT * FROM nz.m WHERE thread = 't1' ORDER BY id DESC LIMIT 20").sql();
         String plan = explainTemplate(template.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2"), "t1", 20);
         assertTrue(plan.contains("access=[INDEX_EQ], key=[thread], lo=[[?0], order=[PK DESC]")
-                && plan.contains("EnumerableLimit(fetch=[?1])"), plan);
+                && plan.contains("KLimit(fetch=[?1])"), plan);
         String point = normalize("SELECT * FROM nz.m WHERE id = 3").sql().replaceFirst("\\?", "\\$1");
         assertTrue(explainTemplate(point, 3).contains("access=[PK_EQ]"), explainTemplate(point, 3));
     }

@@ -63,6 +63,7 @@ class CommandCodecGoldenTest {
                 new Command.DropTopic(9),
                 new Command.TrimTopic(9, 1, 100),
                 new Command.CommitOffset(9, "g1", 1, 50, 13),
+                new Command.AckOffsets(9, "g1", 1, List.of(52L, 51L, 60L), 21),
                 new Command.PutUser(user, true),
                 new Command.SetUserPassword("bob", "$2a$04$other", 14),
                 new Command.SetUserRole("bob", Role.DBA, 15),

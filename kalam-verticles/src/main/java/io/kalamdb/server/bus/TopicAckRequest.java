@@ -2,8 +2,12 @@ package io.kalamdb.server.bus;
 
 import static java.util.Objects.requireNonNull;
 
-/** One {@code POST /v1/api/topics/ack} call: commit {@code offset} for a group on a partition. */
-public record TopicAckRequest(TokenPrincipal principal, String topic, String group, int partition, long offset) {
+/**
+ * One {@code POST /v1/api/topics/ack} call: acknowledge what {@code consumer} (null: the caller's user) holds of a
+ * group's partition up to {@code offset}.
+ */
+public record TopicAckRequest(TokenPrincipal principal, String topic, String group, int partition, long offset,
+                              String consumer) {
 
     public TopicAckRequest {
         requireNonNull(principal, "principal is null");

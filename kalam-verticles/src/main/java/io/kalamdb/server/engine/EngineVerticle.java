@@ -86,7 +86,8 @@ public final class EngineVerticle extends VerticleBase {
         this.<TopicConsumeRequest>consume(Addresses.TOPIC_CONSUME, r -> consumeTopic(sessions, r));
         this.<TopicAckRequest>consume(Addresses.TOPIC_ACK, r -> {
             Authorizer.requireConsumer(sessions.session(r.principal()));
-            return engine.topics().ack(r.topic(), r.group(), r.partition(), r.offset());
+            return engine.topics().ack(r.topic(), r.group(), consumer(r.principal(), r.consumer()), r.partition(),
+                    r.offset());
         });
         this.<LiveSubscribeRequest>consume(Addresses.LIVE_SUBSCRIBE, r -> {
             Session session = sessions.session(r.principal());
@@ -117,12 +118,18 @@ public final class EngineVerticle extends VerticleBase {
         TopicService topics = engine.topics();
         CompletableFuture<Void> next = r.waitForMessages()
                 ? topics.onAppend(topics.topic(r.request().topic()).id()) : null;
-        ConsumeResult result = topics.consume(r.request());
+        ConsumeResult result = topics.consume(r.request().withConsumer(consumer(r.principal(),
+                r.request().consumer())));
         if (next != null && !result.messages().isEmpty()) {
             next.cancel(false);
             next = null;
         }
         return new TopicConsumeReply(result, next);
+    }
+
+    /** The consumer an HTTP topic call speaks for: its {@code consumer_id}, else one consumer per user. */
+    private static String consumer(TokenPrincipal principal, String consumerId) {
+        return consumerId != null ? "id:" + consumerId : "user:" + principal.userId();
     }
 
     private static EngineFailure failureReply(Throwable failure) {

@@ -44,6 +44,7 @@ public final class HttpApiVerticle extends VerticleBase {
     private final ServerConfig config;
     private final IntConsumer onListening;
     private final java.util.function.Supplier<String> unhealthyReason;
+    private final java.util.function.Supplier<String> degradedReason;
     private LiveQueryWebSocketHandler liveQueries;
     private HttpServer server;
 
@@ -60,9 +61,19 @@ public final class HttpApiVerticle extends VerticleBase {
      */
     public HttpApiVerticle(ServerConfig config, IntConsumer onListening,
                            java.util.function.Supplier<String> unhealthyReason) {
+        this(config, onListening, unhealthyReason, () -> null);
+    }
+
+    /**
+     * @param degradedReason why the node refuses writes for now (its disk is full), or null: {@code /health}
+     */
+    public HttpApiVerticle(ServerConfig config, IntConsumer onListening,
+                           java.util.function.Supplier<String> unhealthyReason,
+                           java.util.function.Supplier<String> degradedReason) {
         this.config = requireNonNull(config, "config is null");
         this.onListening = requireNonNull(onListening, "onListening is null");
         this.unhealthyReason = requireNonNull(unhealthyReason, "unhealthyReason is null");
+        this.degradedReason = requireNonNull(degradedReason, "degradedReason is null");
     }
 
     @Override
@@ -71,7 +82,7 @@ public final class HttpApiVerticle extends VerticleBase {
         JwtService jwt = new JwtService(vertx, config.jwtSecret(), config.jwtExpiryHours(), config.jwtLeewaySecs(),
                 Clock.systemUTC());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBodySize());
-        HealthHandler health = new HealthHandler(BuildInfo.load(), unhealthyReason);
+        HealthHandler health = new HealthHandler(BuildInfo.load(), unhealthyReason, degradedReason);
 
         Router router = Router.router(vertx);
         router.get("/health").handler(health);

@@ -21,8 +21,8 @@ final class TopicRequestParser {
     record Consume(ConsumeRequest request, int timeoutSeconds) {
     }
 
-    /** An ack body. */
-    record Ack(String topic, String group, int partition, long offset) {
+    /** An ack body; {@code consumer} null when the body names none (the caller's user then). */
+    record Ack(String topic, String group, int partition, long offset, String consumer) {
     }
 
     static JsonObject object(Buffer body) {
@@ -64,8 +64,9 @@ final class TopicRequestParser {
         } else if (s != null) {
             throw invalid("start must be \"Latest\", \"Earliest\" or {\"Offset\": n}");
         }
+        String consumer = consumer(json);
         return new Consume(new ConsumeRequest(topic, group, partition, start, offset, (int) limit, group != null,
-                false), timeout);
+                false, consumer), timeout);
     }
 
     static Ack ack(Buffer body) {
@@ -80,7 +81,19 @@ final class TopicRequestParser {
             throw invalid("upto_offset is required");
         }
         long offset = number(json, "upto_offset", 0, Long.MAX_VALUE);
-        return new Ack(topic, group, partition, offset);
+        return new Ack(topic, group, partition, offset, consumer(json));
+    }
+
+    /**
+     * The optional {@code consumer_id} (an extension of the reference): which consumer of the group is calling.
+     * An ack acknowledges only what this consumer was given (ADR 0012).
+     */
+    private static String consumer(JsonObject json) {
+        String consumer = optionalString(json, "consumer_id");
+        if (consumer != null && consumer.length() > 256) {
+            throw invalid("consumer_id is too long [length=" + consumer.length() + ", max=256]");
+        }
+        return consumer;
     }
 
     private static String topic(JsonObject json) {

@@ -82,7 +82,7 @@ final class TopicsHandler {
                 .compose(principal -> {
                     TopicRequestParser.Ack parsed = TopicRequestParser.ack(ctx.body().buffer());
                     return engine.ack(new TopicAckRequest(principal, parsed.topic(), parsed.group(),
-                            parsed.partition(), parsed.offset()));
+                            parsed.partition(), parsed.offset(), parsed.consumer()));
                 })
                 .onSuccess(committed -> Responses.json(ctx, 200, new JsonObject().put("success", true)
                         .put("acknowledged_offset", committed)))

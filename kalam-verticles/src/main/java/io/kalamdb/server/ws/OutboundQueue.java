@@ -19,6 +19,11 @@ final class OutboundQueue {
     private final ServerWebSocket socket;
     private final AtomicInteger pending;
     private final ArrayDeque<OutboundFrame> frames = new ArrayDeque<>();
+    /**
+     * Frames waiting here because the socket would not take them (its write queue is full): what the client has
+     * not drained. Written on the event loop, read by the engine-side sink for the lagging verdict.
+     */
+    private volatile int undrained;
     private boolean waitingForDrain;
     private boolean closed;
 
@@ -63,6 +68,7 @@ final class OutboundQueue {
             }
         }
         pending.addAndGet(-dropped);
+        undrained = waitingForDrain ? frames.size() : 0;
         return dropped;
     }
 
@@ -70,10 +76,16 @@ final class OutboundQueue {
         return frames.size();
     }
 
+    /** Frames the client has not drained: queued here while the socket's write queue is full. */
+    int undrained() {
+        return undrained;
+    }
+
     void close() {
         closed = true;
         pending.addAndGet(-frames.size());
         frames.clear();
+        undrained = 0;
     }
 
     private void drain() {
@@ -87,6 +99,7 @@ final class OutboundQueue {
             pending.decrementAndGet();
             write(frame);
         }
+        undrained = frames.size();
         if (!frames.isEmpty() && !waitingForDrain) {
             waitingForDrain = true;
             socket.drainHandler(v -> {

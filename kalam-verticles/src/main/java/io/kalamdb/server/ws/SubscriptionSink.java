@@ -11,7 +11,8 @@ import io.kalamdb.engine.live.Subscription;
  * The engine side of one client subscription. Called on engine threads under the subscription's lock, it never
  * blocks: it counts the frame against the connection's bound and hands the work to the connection's event loop
  * (one FIFO task queue, so frames keep the engine's order). A change that finds the connection's queue at its
- * bound is not handed over: the subscription is marked lagging and ends with {@code SUBSCRIBER_LAGGING}.
+ * bound is not handed over: the subscription is marked lagging and ends with {@code SUBSCRIBER_LAGGING}, as it
+ * does when the engine ends it for holding back too many changes while its initial data loads.
  */
 final class SubscriptionSink implements LiveSink {
     private final WsConnection connection;
@@ -43,6 +44,15 @@ final class SubscriptionSink implements LiveSink {
             return;
         }
         connection.onEventLoop(() -> connection.onChange(subscription, handle, change));
+    }
+
+    /** The engine ended it while loading; the connection tells the client after the frames written so far. */
+    @Override
+    public void lagging(Subscription handle, long resumeFrom, String reason) {
+        if (subscription.markLagging()) {
+            connection.onEventLoop(() -> connection.onLagging(subscription, "Subscriber too slow: " + reason
+                    + "; resubscribe with from = resume_from"));
+        }
     }
 
     @Override

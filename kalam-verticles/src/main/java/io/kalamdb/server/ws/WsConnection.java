@@ -67,6 +67,8 @@ final class WsConnection {
     private final EngineClient engine;
     private final boolean compressAllowed;
     private final Consumer<WsConnection> onClosed;
+    /** Frames in flight on a connection (undrained or not) may reach this many times the pending bound. */
+    static final int IN_FLIGHT_FACTOR = 4;
     private final AtomicInteger pending = new AtomicInteger();
     private final OutboundQueue outbound;
     private final Map<String, ClientSubscription> subscriptions = new HashMap<>();
@@ -244,9 +246,16 @@ final class WsConnection {
         pending.incrementAndGet();
     }
 
-    /** Counts a change frame, unless the connection already has its bound of frames pending. */
+    /**
+     * Counts a change frame, unless the client is too far behind. The verdict counts only what the client has not
+     * drained (frames waiting for the socket while its write queue is full), not frames on their way through this
+     * server's own event loop, so a client that reads continuously is not cut off because the server fell behind.
+     * Memory stays bounded by a ceiling on all frames in flight ({@link #IN_FLIGHT_FACTOR} times the bound).
+     */
     boolean tryAdmitChange() {
-        if (pending.get() >= settings.maxPendingFrames()) {
+        int max = settings.maxPendingFrames();
+        int inFlight = pending.get();
+        if (outbound.undrained() >= max || inFlight >= (long) max * IN_FLIGHT_FACTOR) {
             return false;
         }
         pending.incrementAndGet();
@@ -282,6 +291,12 @@ final class WsConnection {
      * frame written to the socket), and the subscription ends in the engine. Other subscriptions go on.
      */
     void onLagging(ClientSubscription sub) {
+        onLagging(sub, "Subscriber too slow: more than " + settings.maxPendingFrames() + " frames pending on this "
+                + "connection; resubscribe with from = resume_from");
+    }
+
+    /** Ends {@code sub} as lagging with {@code message} (see {@link #onLagging(ClientSubscription)}). */
+    void onLagging(ClientSubscription sub, String message) {
         if (sub.isEnded() || state == State.CLOSED) {
             return;
         }
@@ -290,9 +305,7 @@ final class WsConnection {
         long resumeFrom = sub.resumeFrom();
         LOG.info("subscriber lagging, subscription ended [connection={}, subscription={}, droppedFrames={}, "
                 + "resumeFrom={}]", connectionId, sub.id(), dropped, resumeFrom);
-        outbound.writeNow(frame(null, ServerFrames.lagging(sub.id(), "Subscriber too slow: more than "
-                + settings.maxPendingFrames() + " frames pending on this connection; resubscribe with from = "
-                + "resume_from", resumeFrom), -1));
+        outbound.writeNow(frame(null, ServerFrames.lagging(sub.id(), message, resumeFrom), -1));
     }
 
     /** {@code KILL LIVE QUERY}: the engine already ended it; tell the client after the frames it was sent. */

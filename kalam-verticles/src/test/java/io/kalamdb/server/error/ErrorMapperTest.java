@@ -44,7 +44,9 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.STATEMENT_TIMEOUT, 408),
             Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400),
             Map.entry(KalamErrorCode.CONFLICT, 409),
-            Map.entry(KalamErrorCode.OVERLOADED, 503)));
+            Map.entry(KalamErrorCode.OVERLOADED, 503),
+
+            Map.entry(KalamErrorCode.STORAGE_FULL, 503)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),
@@ -63,7 +65,9 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.STORAGE_CORRUPTION, "internal_error"),
             Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, "service_unavailable"),
             Map.entry(KalamErrorCode.CONFLICT, "conflict"),
-            Map.entry(KalamErrorCode.OVERLOADED, "service_unavailable")));
+            Map.entry(KalamErrorCode.OVERLOADED, "service_unavailable"),
+
+            Map.entry(KalamErrorCode.STORAGE_FULL, "service_unavailable")));
 
     @Test
     void everyCodeHasItsHttpStatus() {

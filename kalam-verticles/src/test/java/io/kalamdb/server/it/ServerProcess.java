@@ -19,6 +19,11 @@ record ServerProcess(Process process, String baseUrl) {
     }
 
     static ServerProcess launch(Path dataDir, Map<String, String> env) throws Exception {
+        return launch(dataDir, env, new String[0]);
+    }
+
+    /** Starts the server with {@code args} on its command line (e.g. a {@code server.toml} path). */
+    static ServerProcess launch(Path dataDir, Map<String, String> env, String... args) throws Exception {
         Path repo = Path.of("").toAbsolutePath();
         while (repo != null && !Files.exists(repo.resolve("bin/kalamdb-server"))) {
             repo = repo.getParent();
@@ -26,8 +31,10 @@ record ServerProcess(Process process, String baseUrl) {
         if (repo == null) {
             throw new AssertionError("bin/kalamdb-server not found above " + Path.of("").toAbsolutePath());
         }
-        ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/kalamdb-server").toString())
-                .redirectErrorStream(true);
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(repo.resolve("bin/kalamdb-server").toString());
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("KALAMDB_SERVER_PORT", "0");
         pb.environment().put("KALAMDB_DATA_DIR", dataDir.toString());
         pb.environment().put("KALAMDB_ROOT_PASSWORD", SqlApiIT.ROOT_PASSWORD);

@@ -111,6 +111,34 @@ class TopicsIT {
     }
 
     @Test
+    void anAckWithAConsumerIdReleasesOnlyThatConsumersClaims() throws Exception {
+        api.ok(root, "CREATE TOPIC chat.pair_events; ALTER TOPIC chat.pair_events ADD SOURCE chat.messages ON INSERT");
+        for (int i = 0; i < 8; i++) {
+            api.ok(alice, "INSERT INTO chat.messages (thread_id, content) VALUES ('p', 'm" + i + "')");
+        }
+        JsonObject req = new JsonObject().put("topic_id", "chat.pair_events").put("group_id", "pair")
+                .put("start", "Earliest").put("limit", 4);
+        assertEquals(List.of(0L, 1L, 2L, 3L), offsets(consume(worker, req.copy().put("consumer_id", "a"))));
+        assertEquals(List.of(4L, 5L, 6L, 7L), offsets(consume(worker, req.copy().put("consumer_id", "b"))));
+        JsonObject ackBody = new JsonObject().put("topic_id", "chat.pair_events").put("group_id", "pair")
+                .put("upto_offset", 7);
+        assertEquals(new JsonObject().put("success", true).put("acknowledged_offset", -1),
+                ack(worker, ackBody.copy().put("consumer_id", "b")).json(), "b's ack leaves a's 0..3 claimed");
+        assertEquals(new JsonObject().put("success", true).put("acknowledged_offset", -1),
+                ack(worker, ackBody).json(), "without consumer_id the caller's user is the consumer: it holds none");
+        List<Long> redelivered = List.of();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (redelivered.isEmpty() && System.currentTimeMillis() < deadline) {
+            redelivered = offsets(consume(worker, req.copy().put("consumer_id", "c").put("limit", 10)
+                    .put("timeout_seconds", 1)));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L), redelivered, "a never acked: its claims come back, 4..7 do not");
+        assertEquals(7L, ack(worker, ackBody.copy().put("consumer_id", "c")).json().getLong("acknowledged_offset"));
+        expect(consume(worker, req.copy().put("consumer_id", 5)), 400, "BAD_REQUEST");
+        expect(ack(worker, ackBody.copy().put("consumer_id", "")), 400, "BAD_REQUEST");
+    }
+
+    @Test
     void httpConsumeAckRedeliveryAndGroups() throws Exception {
         api.ok(root, "CREATE TOPIC chat.http_events; ALTER TOPIC chat.http_events ADD SOURCE chat.messages ON INSERT");
         for (int i = 0; i < 10; i++) {
