@@ -37,7 +37,9 @@ public enum KalamErrorCode {
     /** A statement ran past its time limit ({@code execution.statement_timeout_ms}). */
     STATEMENT_TIMEOUT(36, Category.INSUFFICIENT_RESOURCES),
     /** A statement was stopped before it finished (its client went away). */
-    STATEMENT_CANCELLED(37, Category.USER_ERROR);
+    STATEMENT_CANCELLED(37, Category.USER_ERROR),
+    /** An HTTP path that exists was called with a method it does not serve (e.g. {@code GET /v1/api/sql}). */
+    METHOD_NOT_ALLOWED(38, Category.USER_ERROR);
 
     /** Broad class of a failure (as Trino's error types). */
     public enum Category { USER_ERROR, INTERNAL_ERROR, INSUFFICIENT_RESOURCES, EXTERNAL }

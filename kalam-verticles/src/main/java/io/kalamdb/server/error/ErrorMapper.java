@@ -25,6 +25,7 @@ public final class ErrorMapper {
             case SHUTTING_DOWN, STORAGE_UNAVAILABLE -> 503;
             case STATEMENT_TIMEOUT -> 408;
             case STATEMENT_CANCELLED -> 400;
+            case METHOD_NOT_ALLOWED -> 405;
         };
     }
 
@@ -37,7 +38,7 @@ public final class ErrorMapper {
                  INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, PERMISSION_DENIED, NOT_FOUND, ALREADY_CONFIGURED,
                  USER_EXISTS, RATE_LIMIT_EXCEEDED, INTERNAL_ERROR, AUTHENTICATION_ERROR, SHUTTING_DOWN,
                  SUBSCRIPTION_LIMIT_EXCEEDED, UNSUPPORTED, STORAGE_CORRUPTION, STORAGE_UNAVAILABLE,
-                 STATEMENT_TIMEOUT, STATEMENT_CANCELLED ->
+                 STATEMENT_TIMEOUT, STATEMENT_CANCELLED, METHOD_NOT_ALLOWED ->
                     httpStatus(code);
         };
     }
@@ -54,7 +55,7 @@ public final class ErrorMapper {
                     code.name();
             case INVALID_SQL, SQL_EXECUTION_ERROR, INVALID_INPUT, INVALID_PARAMETER, PARAMS_WITH_BATCH, EMPTY_SQL,
                  BATCH_PARSE_ERROR, TABLE_NOT_FOUND, WEAK_PASSWORD, INVALID_USER, ALREADY_CONFIGURED, USER_EXISTS,
-                 UNSUPPORTED, STATEMENT_CANCELLED -> "BAD_REQUEST";
+                 UNSUPPORTED, STATEMENT_CANCELLED, METHOD_NOT_ALLOWED -> "BAD_REQUEST";
             case STATEMENT_TIMEOUT -> "TIMEOUT";
         };
     }
@@ -76,7 +77,7 @@ public final class ErrorMapper {
             case RATE_LIMIT_EXCEEDED -> "RATE_LIMIT_EXCEEDED";
             case WEAK_PASSWORD, INVALID_USER, ALREADY_CONFIGURED, USER_EXISTS, INTERNAL_ERROR, AUTHENTICATION_ERROR,
                  SHUTTING_DOWN, STORAGE_CORRUPTION, STORAGE_UNAVAILABLE,
-                 STATEMENT_TIMEOUT, STATEMENT_CANCELLED -> "SUBSCRIPTION_FAILED";
+                 STATEMENT_TIMEOUT, STATEMENT_CANCELLED, METHOD_NOT_ALLOWED -> "SUBSCRIPTION_FAILED";
         };
     }
 
@@ -98,7 +99,7 @@ public final class ErrorMapper {
             case INTERNAL_ERROR, AUTHENTICATION_ERROR, STORAGE_CORRUPTION -> "internal_error";
             case SHUTTING_DOWN, STORAGE_UNAVAILABLE -> "service_unavailable";
             case STATEMENT_TIMEOUT -> "timeout";
-            case STATEMENT_CANCELLED -> "bad_request";
+            case STATEMENT_CANCELLED, METHOD_NOT_ALLOWED -> "bad_request";
         };
     }
 }

@@ -43,7 +43,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.STORAGE_UNAVAILABLE, 503),
 
             Map.entry(KalamErrorCode.STATEMENT_TIMEOUT, 408),
-            Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400)));
+            Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400),
+            Map.entry(KalamErrorCode.METHOD_NOT_ALLOWED, 405)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),
