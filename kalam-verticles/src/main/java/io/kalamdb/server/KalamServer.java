@@ -82,6 +82,7 @@ public final class KalamServer implements AutoCloseable {
                     + "]: " + e.getMessage(), e);
         }
         LOG.info("configuration in effect: {}", config.describe());
+        SqlWarmup.start(engine);
         Vertx vertx = Vertx.vertx();
         try {
             BusCodecs.register(vertx.eventBus());

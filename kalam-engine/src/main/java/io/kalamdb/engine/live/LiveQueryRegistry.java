@@ -209,7 +209,8 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         }
         TableDef t = catalog.table(ns, name);
         if (t == null) {
-            throw new KalamException(KalamErrorCode.NOT_FOUND, "Table not found: " + ns + "." + name);
+            // the message of the same mistake over HTTP (KalamException.tableNotFound); the code stays NOT_FOUND
+            throw new KalamException(KalamErrorCode.NOT_FOUND, "table does not exist [table=" + ns + "." + name + "]");
         }
         if (t.type() == TableType.SHARED) {
             AccessLevel level = t.accessLevel() == null ? AccessLevel.PRIVATE : t.accessLevel();

@@ -418,7 +418,9 @@ class LiveQueryWebSocketIT {
             assertError(ws, "unqualified", "SELECT * FROM messages", null, "INVALID_SQL");
             assertError(ws, "notsql", "DELETE FROM chat.messages", null, "INVALID_SQL");
             JsonObject missing = assertError(ws, "missing", "SELECT * FROM chat.nope", null, "NOT_FOUND");
-            assertEquals("Table not found: chat.nope", missing.getString("message"));
+            assertEquals("table does not exist [table=chat.nope]", missing.getString("message"));
+            assertEquals(api.sql(alice, "SELECT * FROM chat.nope").errorMessage(), missing.getString("message"),
+                    "the same mistake has the same message over HTTP and WebSocket");
             assertError(ws, "private", "SELECT * FROM chat.secrets", null, "UNAUTHORIZED");
             assertError(ws, "system", "SELECT * FROM system.users", null, "UNAUTHORIZED");
             assertError(ws, "rows", "SELECT * FROM chat.messages", WsClient.options("last_rows", 51, "batch_size", 50),
