@@ -117,6 +117,11 @@ public final class KalamServer implements AutoCloseable {
                         .recover(e -> Future.failedFuture(listenFailure(e, config))));
     }
 
+    /** Whether root still has no password, so that nobody can log in before first-run setup. */
+    public boolean needsSetup() {
+        return engine.users().needsSetup();
+    }
+
     public int actualPort() {
         return actualPort;
     }
