@@ -126,7 +126,7 @@ public final class RocksHotStore implements HotStore {
             rocksLog.close();
             throw openFailure(rocksDir, existing, e);
         }
-        rocksLog.opened();
+        rocksLog.opened(!existing);
         RocksHotStore store = new RocksHotStore(dir, db, dbOptions, cfOptions, cache, rocksLog, handles);
         try {
             DataDirectory.writeMarker(dir);
