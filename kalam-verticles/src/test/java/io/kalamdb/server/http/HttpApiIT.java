@@ -119,6 +119,10 @@ class HttpApiIT {
         }
         assertApiError(send(client.delete(port, "127.0.0.1", "/nowhere"), null), 404, "NOT_FOUND",
                 "no such endpoint [method=DELETE, path=/nowhere]; the API is under /v1/api (docs/protocol.md)");
+        HttpResponse<Buffer> notUpgraded = send(client.get(port, "127.0.0.1", "/v1/ws"), null);
+        assertEquals("application/json", notUpgraded.getHeader("content-type"));
+        assertApiError(notUpgraded, 400, "INVALID_INPUT",
+                "WebSocket upgrade required: connect to /v1/ws with a WebSocket client (docs/protocol.md)");
     }
 
     @Test
