@@ -180,6 +180,8 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     }
 
     private Parsed parse(String sql, Session session) {
+        // the statement parser of HTTP first, so that a statement it rejects has the same message here
+        io.kalamdb.engine.sql.KalamParser.parse(sql, List.of(), "default");
         String prepared = CalciteSql.prepare(sql, List.of()).sql();
         SqlNode node = CalciteSql.parse(prepared);
         if (!(node instanceof SqlSelect s)) {

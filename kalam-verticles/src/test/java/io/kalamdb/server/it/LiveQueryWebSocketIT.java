@@ -421,6 +421,12 @@ class LiveQueryWebSocketIT {
             assertEquals("table does not exist [table=chat.nope]", missing.getString("message"));
             assertEquals(api.sql(alice, "SELECT * FROM chat.nope").errorMessage(), missing.getString("message"),
                     "the same mistake has the same message over HTTP and WebSocket");
+            for (String mistake : List.of("SELEC * FROM chat.messages", "SELECT * FROM chat.messages WHERE",
+                    "SELECT * FROM chat.messages WHERE content = ")) {
+                JsonObject ws1 = assertError(ws, "typo" + mistake.length(), mistake, null, "INVALID_SQL");
+                assertEquals(api.sql(alice, mistake).errorMessage(), ws1.getString("message"),
+                        "the same message over HTTP and WebSocket for: " + mistake);
+            }
             assertError(ws, "private", "SELECT * FROM chat.secrets", null, "UNAUTHORIZED");
             assertError(ws, "system", "SELECT * FROM system.users", null, "UNAUTHORIZED");
             assertError(ws, "rows", "SELECT * FROM chat.messages", WsClient.options("last_rows", 51, "batch_size", 50),
