@@ -68,8 +68,11 @@ class MakeRunIT {
 
     @Test
     void ctrlCStopsTheServerCleanlyWithoutAMakeError() throws Exception {
-        // setsid: make leads a process group of its own, as in a terminal, and the signal goes to the whole group
-        MakeRun run = MakeRun.start(dir, List.of("setsid", "make", "--no-print-directory", "-o", JAR, "run"));
+        // setsid: make leads a process group of its own, as in a terminal, and the signal goes to the whole group;
+        // env --default-signal: SIGINT acts as in a terminal even when this test runs in the background (a
+        // non-interactive shell starts background jobs with SIGINT ignored, and children inherit that)
+        MakeRun run = MakeRun.start(dir, List.of("env", "--default-signal=INT", "setsid", "make",
+                "--no-print-directory", "-o", JAR, "run"));
         try {
             run.awaitReady();
             long group = run.process.pid();
