@@ -26,11 +26,14 @@ DEV_ROOT_PASSWORD := kalamdb-dev-root
 
 build: $(SERVER_JAR)
 
+# Not quiet: a first build downloads dependencies for a minute or more, and Maven's module lines show it moving.
 $(SERVER_JAR): $(SOURCES)
-	$(MVN) $(MVN_FLAGS) -q -DskipTests package
+	@echo "make build: building the server with Maven (a first build downloads dependencies: a minute or more)"
+	$(MVN) $(MVN_FLAGS) -DskipTests package
 	@touch $@
 
 # One node in the foreground: data in ./data, HTTP on 8080 (./server.toml is read when present).
+# SIGTERM or Ctrl-C stops the server cleanly and it exits with status 0, so make reports no error.
 run: build
 	@if [ -z "$${KALAMDB_ROOT_PASSWORD:-}" ]; then \
 	  echo "make run: KALAMDB_ROOT_PASSWORD is not set: root's password is the dev default '$(DEV_ROOT_PASSWORD)'"; \

@@ -82,6 +82,7 @@ public final class KalamServer implements AutoCloseable {
                     + "]: " + e.getMessage(), e);
         }
         LOG.info("configuration in effect: {}", config.describe());
+        SqlWarmup.start(engine);
         Vertx vertx = Vertx.vertx();
         try {
             BusCodecs.register(vertx.eventBus());
@@ -125,6 +126,11 @@ public final class KalamServer implements AutoCloseable {
     /** The server's engine (in-process tests that write without going through an event loop). */
     KalamEngine engine() {
         return engine;
+    }
+
+    /** Whether root still has no password, so that nobody can log in before first-run setup. */
+    public boolean needsSetup() {
+        return engine.users().needsSetup();
     }
 
     public int actualPort() {

@@ -33,10 +33,33 @@ public final class KalamServerMain {
             // says why the server stops: a signal (SIGTERM, SIGINT) or an exit, not a failure of its own
             org.slf4j.LoggerFactory.getLogger(KalamServerMain.class).info("JVM shutdown requested (a signal such as "
                     + "SIGTERM or SIGINT, or an exit): stopping the server");
-            server.close();
+            boolean clean = false;
+            try {
+                server.close();
+                clean = true;
+            } finally {
+                // A stop that was asked for and went cleanly is a success: exit status 0, not the JVM's 128+signal
+                // (143, 130), which `make run` and service managers report as a failure. Nothing after
+                // registration calls System.exit, so only a signal brings the JVM here.
+                System.err.flush();
+                Runtime.getRuntime().halt(clean ? 0 : 1);
+            }
         }, "kalamdb-shutdown"));
+        if (server.needsSetup()) {
+            System.err.println(setupHint(server.baseUrl()));
+            System.err.flush();
+        }
         System.out.println("KalamDB listening on " + server.baseUrl());
         System.out.flush();
+    }
+
+    /** What to do when root has no password yet (neither KALAMDB_ROOT_PASSWORD nor setup gave it one). */
+    static String setupHint(String baseUrl) {
+        return "KalamDB needs setup: root has no password, so nobody can log in yet. From this machine run\n"
+                + "  curl -s " + baseUrl + "/v1/api/auth/setup -H 'Content-Type: application/json' \\\n"
+                + "    -d '{\"user\":\"admin\",\"password\":\"<dba password>\",\"root_password\":\"<root password>\"}'\n"
+                + "(creates the dba user 'admin' and sets root's password), or stop the server and start it again "
+                + "with KALAMDB_ROOT_PASSWORD set.";
     }
 
     /** Sets up slf4j-simple (on stderr: stdout carries only the ready line) before the first logger exists. */

@@ -7,7 +7,6 @@ import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.config.ConfigKey;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -61,14 +60,23 @@ public final class ServerConfig {
     public static final ConfigKey<Integer> MAX_REQUEST_BODY_SIZE = ConfigKey.integer(
             "security.max_request_body_size", 10_485_760, 1, Integer.MAX_VALUE,
             "Largest accepted HTTP request body in bytes; larger bodies get 413 BODY_TOO_LARGE.");
-    public static final ConfigKey<Integer> GRPC_PORT = ConfigKey.integer("server.grpc_port", 9090, 0, 65535,
-            "gRPC port (env KALAMDB_GRPC_PORT); 0 = pick a free port.");
-    public static final ConfigKey<Integer> FLIGHT_PORT = ConfigKey.integer("flight.port", 8815, 0, 65535,
-            "Arrow Flight port (env KALAMDB_FLIGHT_PORT); 0 = pick a free port.");
-    public static final ConfigKey<Integer> RAFT_PORT = ConfigKey.integer("cluster.raft_port", 9188, 0, 65535,
-            "Raft (Ratis) port of cluster mode (env KALAMDB_RAFT_PORT).");
-    public static final ConfigKey<String> CLUSTER_PEERS = ConfigKey.string("cluster.peers", "",
-            "Comma-separated peers id@host:port of cluster mode (env KALAMDB_CLUSTER_PEERS); empty = single node.");
+    /**
+     * Keys of features that are not built yet (gRPC, Arrow Flight, cluster mode), with the feature each belongs to.
+     * Setting one stops start-up with a message saying so, rather than being accepted and doing nothing; the issue
+     * that builds a feature turns its keys into ordinary keys. {@code cluster.node_id} is not among them: it sets
+     * the worker bits of {@code _seq} and works on a single node.
+     */
+    public static final Map<String, String> NOT_BUILT_KEYS = envKeys(
+            "server.grpc_port", "the gRPC API",
+            "flight.port", "Arrow Flight",
+            "cluster.raft_port", "cluster mode",
+            "cluster.peers", "cluster mode");
+    /** The environment variables of {@link #NOT_BUILT_KEYS}. */
+    public static final Map<String, String> NOT_BUILT_ENV = envKeys(
+            "KALAMDB_GRPC_PORT", "server.grpc_port",
+            "KALAMDB_FLIGHT_PORT", "flight.port",
+            "KALAMDB_RAFT_PORT", "cluster.raft_port",
+            "KALAMDB_CLUSTER_PEERS", "cluster.peers");
     public static final ConfigKey<Integer> WS_AUTH_TIMEOUT_SECS = ConfigKey.integer("websocket.auth_timeout_secs", 3,
             1, 3600, "Seconds a WebSocket may stay unauthenticated before auth_error and close 1008 "
                     + "(env KALAMDB_WEBSOCKET_AUTH_TIMEOUT_SECS).");
@@ -116,7 +124,7 @@ public final class ServerConfig {
 
     /** The server's own keys; {@link #knownKeys()} adds the engine's. */
     public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, ENGINE_WORKERS, JWT_SECRET, JWT_EXPIRY_HOURS,
-            LOG_LEVEL, MAX_REQUEST_BODY_SIZE, GRPC_PORT, FLIGHT_PORT, RAFT_PORT, CLUSTER_PEERS, WS_AUTH_TIMEOUT_SECS,
+            LOG_LEVEL, MAX_REQUEST_BODY_SIZE, WS_AUTH_TIMEOUT_SECS,
             WS_CLIENT_TIMEOUT_SECS, WS_HEARTBEAT_INTERVAL_SECS, WS_MAX_PENDING_FRAMES, MAX_WS_MESSAGE_SIZE,
             JWT_LEEWAY_SECS, STATEMENT_TIMEOUT_MS, USER_STATEMENT_TIMEOUT_MS, SERVICE_STATEMENT_TIMEOUT_MS,
             DBA_STATEMENT_TIMEOUT_MS, SYSTEM_STATEMENT_TIMEOUT_MS, MAX_QUERIES_PER_SEC,
@@ -132,11 +140,7 @@ public final class ServerConfig {
             "KALAMDB_JWT_EXPIRY_HOURS", JWT_EXPIRY_HOURS.key(),
             "KALAMDB_LOG_LEVEL", LOG_LEVEL.key(),
             "KALAMDB_NODE_ID", EngineConfig.NODE_ID.key(),
-            "KALAMDB_CLUSTER_PEERS", CLUSTER_PEERS.key(),
             "KALAMDB_TOPIC_VISIBILITY_TIMEOUT_SECS", "topics.visibility_timeout_secs", // an engine key
-            "KALAMDB_GRPC_PORT", GRPC_PORT.key(),
-            "KALAMDB_FLIGHT_PORT", FLIGHT_PORT.key(),
-            "KALAMDB_RAFT_PORT", RAFT_PORT.key(),
             "KALAMDB_BCRYPT_COST", EngineConfig.BCRYPT_COST.key(),
             "KALAMDB_SYNC_WRITES", EngineConfig.SYNC_WRITES.key(),
             "KALAMDB_WEBSOCKET_AUTH_TIMEOUT_SECS", WS_AUTH_TIMEOUT_SECS.key(),
@@ -158,10 +162,6 @@ public final class ServerConfig {
     private final int jwtLeewaySecs;
     private final String logLevel;
     private final int maxRequestBodySize;
-    private final int grpcPort;
-    private final int flightPort;
-    private final int raftPort;
-    private final List<String> clusterPeers;
     private final int wsAuthTimeoutSecs;
     private final int wsClientTimeoutSecs;
     private final int wsHeartbeatIntervalSecs;
@@ -183,11 +183,6 @@ public final class ServerConfig {
         this.jwtLeewaySecs = read(JWT_LEEWAY_SECS, origins);
         this.logLevel = read(LOG_LEVEL, origins).trim().toLowerCase(Locale.ROOT);
         this.maxRequestBodySize = read(MAX_REQUEST_BODY_SIZE, origins);
-        this.grpcPort = read(GRPC_PORT, origins);
-        this.flightPort = read(FLIGHT_PORT, origins);
-        this.raftPort = read(RAFT_PORT, origins);
-        this.clusterPeers = Arrays.stream(read(CLUSTER_PEERS, origins).split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
         this.wsAuthTimeoutSecs = read(WS_AUTH_TIMEOUT_SECS, origins);
         this.wsClientTimeoutSecs = read(WS_CLIENT_TIMEOUT_SECS, origins);
         this.wsHeartbeatIntervalSecs = read(WS_HEARTBEAT_INTERVAL_SECS, origins);
@@ -239,6 +234,12 @@ public final class ServerConfig {
             values.putAll(fromFile);
             fromFile.keySet().forEach(k -> origins.put(k, "file " + file.toAbsolutePath()));
         }
+        NOT_BUILT_ENV.forEach((variable, key) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                throw notBuilt(key, "env=" + variable);
+            }
+        });
         ENV_KEYS.forEach((variable, key) -> {
             String value = env.get(variable);
             if (value != null) {
@@ -302,22 +303,6 @@ public final class ServerConfig {
 
     public int maxRequestBodySize() {
         return maxRequestBodySize;
-    }
-
-    public int grpcPort() {
-        return grpcPort;
-    }
-
-    public int flightPort() {
-        return flightPort;
-    }
-
-    public int raftPort() {
-        return raftPort;
-    }
-
-    public List<String> clusterPeers() {
-        return clusterPeers;
     }
 
     public int wsAuthTimeoutSecs() {
@@ -385,10 +370,18 @@ public final class ServerConfig {
     private static void checkKnown(Set<String> keys, String where) {
         Set<String> known = knownKeys();
         for (String key : keys) {
+            if (NOT_BUILT_KEYS.containsKey(key)) {
+                throw notBuilt(key, where);
+            }
             if (!known.contains(key)) {
                 throw new StartupException("unknown configuration key [key=" + key + ", " + where + "]");
             }
         }
+    }
+
+    private static StartupException notBuilt(String key, String where) {
+        return new StartupException("configuration key of a feature that is not built yet [key=" + key + ", " + where
+                + "]: " + NOT_BUILT_KEYS.get(key) + " does not exist in this version; remove the setting");
     }
 
     private <T> T read(ConfigKey<T> key, Map<String, String> origins) {

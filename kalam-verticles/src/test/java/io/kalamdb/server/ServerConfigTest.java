@@ -51,10 +51,6 @@ class ServerConfigTest {
         }
         assertEquals(100, config.maxQueriesPerSec());
         assertEquals(16, config.maxStatementsInFlightPerUser(), "half of the 32 engine workers");
-        assertEquals(9090, config.grpcPort());
-        assertEquals(8815, config.flightPort());
-        assertEquals(9188, config.raftPort());
-        assertEquals(List.of(), config.clusterPeers());
         assertEquals(Path.of("./data"), config.dataDir());
         assertNull(config.engineConfig().rootPassword());
         assertEquals(10_000, config.engineConfig().maxQueuedCommands());
@@ -71,7 +67,6 @@ class ServerConfigTest {
                 host = "127.0.0.2"
                 port = 18080
                 engine_workers = 4
-                grpc_port = 19090
 
                 [storage]
                 data_path = "/var/lib/kalam"
@@ -129,13 +124,8 @@ class ServerConfigTest {
                 [engine.live]
                 max_queued_groups = 3
 
-                [flight]
-                port = 18815
-
                 [cluster]
                 node_id = 7
-                raft_port = 19188
-                peers = ["1@a:9188", "2@b:9188"]
                 """);
         ServerConfig config = ServerConfig.load(new String[] {file.toString()}, Map.of());
 
@@ -145,7 +135,6 @@ class ServerConfigTest {
         assertEquals("127.0.0.2", config.host());
         assertEquals(18080, config.port());
         assertEquals(4, config.engineWorkers());
-        assertEquals(19090, config.grpcPort());
         assertEquals("a-file-secret", config.jwtSecret());
         assertEquals(2, config.jwtExpiryHours());
         assertEquals(5, config.jwtLeewaySecs());
@@ -163,9 +152,6 @@ class ServerConfigTest {
         assertEquals(7, config.maxQueriesPerSec());
         assertEquals(3, config.maxStatementsInFlightPerUser());
         assertEquals("5", config.values().get("topics.visibility_timeout_secs"));
-        assertEquals(18815, config.flightPort());
-        assertEquals(19188, config.raftPort());
-        assertEquals(List.of("1@a:9188", "2@b:9188"), config.clusterPeers());
         assertEquals(file, config.source());
         EngineConfig engine = config.engineConfig();
         assertEquals(Path.of("/var/lib/kalam"), engine.dataDir());
@@ -201,11 +187,7 @@ class ServerConfigTest {
         env.put("KALAMDB_JWT_EXPIRY_HOURS", "3");
         env.put("KALAMDB_LOG_LEVEL", "warn");
         env.put("KALAMDB_NODE_ID", "9");
-        env.put("KALAMDB_CLUSTER_PEERS", "1@x:1, 2@y:2");
         env.put("KALAMDB_TOPIC_VISIBILITY_TIMEOUT_SECS", "11");
-        env.put("KALAMDB_GRPC_PORT", "29090");
-        env.put("KALAMDB_FLIGHT_PORT", "28815");
-        env.put("KALAMDB_RAFT_PORT", "29188");
         env.put("KALAMDB_BCRYPT_COST", "5");
         env.put("KALAMDB_SYNC_WRITES", "false");
         env.put("KALAMDB_WEBSOCKET_AUTH_TIMEOUT_SECS", "7");
@@ -226,11 +208,7 @@ class ServerConfigTest {
         assertEquals(3, config.jwtExpiryHours());
         assertEquals("warn", config.logLevel());
         assertEquals(9, config.engineConfig().nodeId());
-        assertEquals(List.of("1@x:1", "2@y:2"), config.clusterPeers());
         assertEquals("11", config.values().get("topics.visibility_timeout_secs"));
-        assertEquals(29090, config.grpcPort());
-        assertEquals(28815, config.flightPort());
-        assertEquals(29188, config.raftPort());
         assertEquals(5, config.engineConfig().bcryptCost());
         assertFalse(config.engineConfig().syncWrites());
         assertEquals(7, config.wsAuthTimeoutSecs());
@@ -245,6 +223,42 @@ class ServerConfigTest {
         StartupException e = assertThrows(StartupException.class,
                 () -> ServerConfig.load(new String[] {file.toString()}, Map.of()));
         assertTrue(e.getMessage().contains("unknown configuration key [key=server.prot"), e.getMessage());
+    }
+
+    /** Issue #9 (and #8): keys of gRPC, Flight and cluster mode are refused until those features exist. */
+    @Test
+    void keysOfFeaturesNotBuiltYetStopStartupSayingSo() throws IOException {
+        Map<String, String> files = Map.of(
+                "server.grpc_port", "[server]\ngrpc_port = 9090\n",
+                "flight.port", "[flight]\nport = 8815\n",
+                "cluster.raft_port", "[cluster]\nraft_port = 9188\n",
+                "cluster.peers", "[cluster]\npeers = \"1@a:9188\"\n");
+        assertEquals(ServerConfig.NOT_BUILT_KEYS.keySet(), files.keySet(), "every refused key is tried");
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            Path file = write(e.getValue());
+            StartupException refused = assertThrows(StartupException.class,
+                    () -> ServerConfig.load(new String[] {file.toString()}, Map.of()), e.getKey());
+            assertTrue(refused.getMessage().startsWith("configuration key of a feature that is not built yet [key="
+                    + e.getKey() + ", file="), refused.getMessage());
+            assertTrue(refused.getMessage().endsWith(" does not exist in this version; remove the setting"),
+                    refused.getMessage());
+            assertThrows(StartupException.class, () -> ServerConfig.of(Map.of(e.getKey(), "1")), e.getKey());
+        }
+        assertEquals(new TreeSet<>(ServerConfig.NOT_BUILT_KEYS.keySet()),
+                new TreeSet<>(ServerConfig.NOT_BUILT_ENV.values()));
+        for (Map.Entry<String, String> e : ServerConfig.NOT_BUILT_ENV.entrySet()) {
+            StartupException refused = assertThrows(StartupException.class,
+                    () -> ServerConfig.load(NO_ARGS, Map.of(e.getKey(), "9999")), e.getKey());
+            assertEquals("configuration key of a feature that is not built yet [key=" + e.getValue() + ", env="
+                    + e.getKey() + "]: " + ServerConfig.NOT_BUILT_KEYS.get(e.getValue())
+                    + " does not exist in this version; remove the setting", refused.getMessage());
+            assertFalse(ServerConfig.ENV_KEYS.containsKey(e.getKey()));
+            // an empty variable (compose files often pass them through) sets nothing and is no error
+            assertEquals(8080, ServerConfig.load(NO_ARGS, Map.of(e.getKey(), "")).port());
+        }
+        assertEquals(7, ServerConfig.of(Map.of("cluster.node_id", "7")).engineConfig().nodeId(),
+                "cluster.node_id works on one node (the worker bits of _seq) and stays");
+        assertEquals(9, ServerConfig.load(NO_ARGS, Map.of("KALAMDB_NODE_ID", "9")).engineConfig().nodeId());
     }
 
     @Test

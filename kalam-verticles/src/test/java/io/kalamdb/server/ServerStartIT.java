@@ -77,6 +77,38 @@ class ServerStartIT {
             String stderr = server.stderrAfterExit();
             assertTrue(stderr.contains("shutting down") && stderr.contains("stopped"),
                     "no clean shutdown [exit=" + server.process.exitValue() + "]: " + stderr);
+            assertEquals(0, server.process.exitValue(), "a clean stop on SIGTERM is a success: " + stderr);
+            assertFalse(stderr.contains("needs setup"), "root has a password: " + stderr);
+        } finally {
+            server.kill();
+        }
+    }
+
+    /** Issue #9: without a root password the server no longer starts silently: it says setup is needed, and how. */
+    @Test
+    void withoutARootPasswordItSaysSetupIsNeededAndHow() throws Exception {
+        ServerProcess server = ServerProcess.start(dir, Map.of(
+                "KALAMDB_SERVER_PORT", "0",
+                "KALAMDB_DATA_DIR", dir.resolve("data").toString(),
+                "KALAMDB_BCRYPT_COST", "4"));
+        try {
+            String ready = server.awaitStdoutLine(READY, START_TIMEOUT_SECONDS);
+            assertNotNull(ready, "no ready line; stderr: " + server.stderr());
+            Matcher matcher = READY.matcher(ready);
+            assertTrue(matcher.find());
+            String base = "http://127.0.0.1:" + matcher.group(1);
+            String stderr = server.stderr();
+            assertTrue(stderr.contains(KalamServerMain.setupHint(base)), stderr);
+
+            // the hint's command works as printed (with real passwords)
+            HttpResponse<String> setup = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/api/auth/setup"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"AdminPass123\","
+                            + "\"root_password\":\"RootPass123\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, setup.statusCode(), setup.body());
+            server.process.destroy();
+            assertTrue(server.stderrAfterExit().contains("stopped"));
+            assertEquals(0, server.process.exitValue());
         } finally {
             server.kill();
         }

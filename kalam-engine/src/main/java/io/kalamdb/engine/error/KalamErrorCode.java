@@ -45,6 +45,8 @@ public enum KalamErrorCode {
     CONFLICT(38, Category.USER_ERROR),
     /** Too many writes are waiting for the write log (a bounded queue is full); retry shortly. */
     OVERLOADED(39, Category.INSUFFICIENT_RESOURCES),
+    /** An HTTP path that exists was called with a method it does not serve (e.g. {@code GET /v1/api/sql}). */
+    METHOD_NOT_ALLOWED(40, Category.USER_ERROR),
     /**
      * The disk of the data directory is (nearly) full: writes are refused, reads go on, and writes resume by
      * themselves once space is freed (retry later). Unlike {@link #STORAGE_UNAVAILABLE}, no restart is needed.

@@ -159,7 +159,7 @@ public final class RocksHotStore implements HotStore {
             watch.close();
             throw openFailure(rocksDir, existing, e);
         }
-        rocksLog.opened();
+        rocksLog.opened(!existing);
         RocksHotStore store = new RocksHotStore(dir, db, dbOptions, cfOptions, cache, rocksLog, handles, watch);
         try {
             DataDirectory.writeMarker(dir);

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * start-up refuses is left exactly as it was found.
  *
  * <p>Warnings and errors are logged as such; informational lines (flushes, compactions, the options header) go
- * at debug level, and RocksDB only emits them when that level is enabled. Until {@link #opened()}, warnings are
+ * at debug level, and RocksDB only emits them when that level is enabled. Until {@link #opened(boolean)}, warnings are
  * held back: if the open fails, its one error message says it all (start-up prints one line), and the held lines
  * go to the debug level only.
  */
@@ -25,11 +25,19 @@ final class RocksLog extends Logger {
         super(LOG.isDebugEnabled() ? InfoLogLevel.INFO_LEVEL : InfoLogLevel.WARN_LEVEL);
     }
 
-    /** The database opened: the warnings held back during the open are logged now, later ones at once. */
-    synchronized void opened() {
+    /**
+     * The database opened: the warnings held back during the open are logged now, later ones at once. When the
+     * open created a new database they go to the debug level: they are RocksDB looking for the files of a database
+     * that did not exist yet ("Error when reading … dir NotFound"), which told a new user of nothing wrong.
+     */
+    synchronized void opened(boolean created) {
         isOpen = true;
         for (String message : heldBack) {
-            LOG.warn("{}", message);
+            if (created) {
+                LOG.debug("{}", message);
+            } else {
+                LOG.warn("{}", message);
+            }
         }
         heldBack.clear();
     }

@@ -223,6 +223,8 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     }
 
     private Parsed parse(String sql, Session session) {
+        // the statement parser of HTTP first, so that a statement it rejects has the same message here
+        io.kalamdb.engine.sql.KalamParser.parse(sql, List.of(), "default");
         String prepared = CalciteSql.prepare(sql, List.of()).sql();
         SqlNode node = CalciteSql.parse(prepared);
         if (!(node instanceof SqlSelect s)) {
@@ -252,7 +254,8 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         }
         TableDef t = catalog.table(ns, name);
         if (t == null) {
-            throw new KalamException(KalamErrorCode.NOT_FOUND, "Table not found: " + ns + "." + name);
+            // the message of the same mistake over HTTP (KalamException.tableNotFound); the code stays NOT_FOUND
+            throw new KalamException(KalamErrorCode.NOT_FOUND, "table does not exist [table=" + ns + "." + name + "]");
         }
         if (t.type() == TableType.SHARED) {
             AccessLevel level = t.accessLevel() == null ? AccessLevel.PRIVATE : t.accessLevel();

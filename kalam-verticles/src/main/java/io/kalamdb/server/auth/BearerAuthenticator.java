@@ -11,10 +11,17 @@ import java.util.Locale;
 
 /**
  * Reads the {@code Authorization} header of a protected route (reference 2.3): only {@code Bearer <access
- * token>} is accepted; the future fails with the reference's code and public message otherwise.
+ * token>} is accepted; the future fails with the reference's code otherwise, and with a message that says what
+ * the header must look like when it names another scheme.
  */
 public final class BearerAuthenticator {
     private static final String BEARER = "bearer ";
+    /**
+     * The message of a header that is not {@code Bearer <token>} (issue #9: the reference says only "Invalid
+     * credentials", which sends a user with a Basic header looking for a wrong password).
+     */
+    public static final String NOT_BEARER = "The Authorization header must be 'Bearer <access_token>' (a token from "
+            + "POST /v1/api/auth/login); Basic and other schemes are not accepted";
 
     private final JwtService jwt;
 
@@ -34,7 +41,7 @@ public final class BearerAuthenticator {
         }
         String token = bearerToken(authorization);
         if (token == null) {
-            return Future.failedFuture(invalid());
+            return Future.failedFuture(new KalamException(KalamErrorCode.INVALID_CREDENTIALS, NOT_BEARER));
         }
         return jwt.verify(token).compose(claims -> claims.type() == TokenType.ACCESS
                 ? Future.succeededFuture(claims.principal())

@@ -26,7 +26,9 @@ public final class ClientMessages {
             return error.getMessage();
         }
         String ref = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        LOG.error("internal error [ref={}, code={}]", ref, error.code(), error);
+        // a wrapper's own stack only says where the failure was caught: log what failed, with its stack
+        Throwable logged = error.getCause() != null ? error.getCause() : error;
+        LOG.error("internal error [ref={}, code={}, message={}]", ref, error.code(), error.getMessage(), logged);
         return internal ? "internal error [ref=" + ref + "]" : "the request failed [ref=" + ref + "]";
     }
 }

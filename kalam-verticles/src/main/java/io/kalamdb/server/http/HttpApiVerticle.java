@@ -2,6 +2,8 @@ package io.kalamdb.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.error.KalamErrorCode;
+import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.ServerConfig;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.auth.JwtService;
@@ -102,6 +104,14 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/v1/api/auth/status").handler(new SetupStatusHandler(engine));
         router.post("/v1/api/auth/setup").handler(body).handler(new SetupHandler(engine));
         router.errorHandler(413, new BodyTooLargeHandler(config.maxRequestBodySize()));
+        // every answer of the API is JSON: an unknown path or a wrong method gets the SQL error shape, not HTML
+        router.errorHandler(404, ctx -> Responses.apiError(ctx, new KalamException(KalamErrorCode.NOT_FOUND,
+                "no such endpoint [method=" + ctx.request().method() + ", path=" + ctx.normalizedPath()
+                        + "]; the API is under /v1/api (docs/protocol.md)"), System.nanoTime()));
+        router.errorHandler(405, ctx -> Responses.apiError(ctx, new KalamException(
+                KalamErrorCode.METHOD_NOT_ALLOWED, "method not allowed [method=" + ctx.request().method()
+                        + ", path=" + ctx.normalizedPath() + "]; " + allowedMethods(ctx.normalizedPath())),
+                System.nanoTime()));
         router.errorHandler(500, ctx -> {
             Throwable failure = ctx.failure();
             if (!(failure instanceof EngineFailure)) {
@@ -126,6 +136,15 @@ public final class HttpApiVerticle extends VerticleBase {
                     server = listening;
                     onListening.accept(listening.actualPort());
                 });
+    }
+
+    /** What to say about the methods a path serves (only paths with one method can be called wrongly). */
+    private static String allowedMethods(String path) {
+        return switch (path) {
+            case "/health", "/v1/api/healthcheck", "/v1/api/auth/me", "/v1/api/auth/status", "/v1/ws" ->
+                    "this path answers GET";
+            default -> "this path answers POST";
+        };
     }
 
     /** The per-user limits, one object shared by every instance of this verticle in this Vert.x. */

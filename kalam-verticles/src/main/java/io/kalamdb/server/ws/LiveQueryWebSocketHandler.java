@@ -2,9 +2,12 @@ package io.kalamdb.server.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.server.Addresses;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.server.error.ErrorMapper;
+import io.kalamdb.server.http.SqlResponseWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -36,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * which is also where this handler, its timer and its connection set run.
  */
 public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> {
+    private static final String UPGRADE_REQUIRED = "WebSocket upgrade required: connect to /v1/ws with a WebSocket "
+            + "client (docs/protocol.md)";
     private static final Logger LOG = LoggerFactory.getLogger(LiveQueryWebSocketHandler.class);
     private static final long SHUTDOWN_WAIT_MS = 2_000;
 
@@ -70,7 +75,11 @@ public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> 
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         if (shuttingDown) {
-            ctx.response().setStatusCode(503).end("Server is shutting down");
+            refuse(ctx, KalamErrorCode.SHUTTING_DOWN, "Server is shutting down");
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(String.valueOf(request.getHeader(HttpHeaders.UPGRADE)).trim())) {
+            refuse(ctx, KalamErrorCode.INVALID_INPUT, UPGRADE_REQUIRED);
             return;
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -81,7 +90,7 @@ public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> 
         request.toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
                 if (!ctx.response().ended()) {
-                    ctx.response().setStatusCode(400).end("WebSocket upgrade required");
+                    refuse(ctx, KalamErrorCode.INVALID_INPUT, UPGRADE_REQUIRED);
                 }
                 return;
             }
@@ -94,6 +103,13 @@ public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> 
             connections.add(connection);
             connection.start(authorization, upgradeProtocol);
         });
+    }
+
+    /** Answers a request that did not become a WebSocket with the API's JSON error body (the SQL shape). */
+    private static void refuse(RoutingContext ctx, KalamErrorCode code, String message) {
+        ctx.response().setStatusCode(ErrorMapper.httpStatus(code))
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(SqlResponseWriter.error(code, message, 0));
     }
 
     /** Connections of this instance that are open (for tests and metrics). */

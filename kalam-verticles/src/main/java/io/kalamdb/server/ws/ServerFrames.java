@@ -76,12 +76,19 @@ final class ServerFrames {
         });
     }
 
+    /**
+     * The {@code subscription_ack}. Unlike the reference (always 0), {@code total_rows} is the true number of initial
+     * rows when the first batch holds them all; when more batches follow it is left out rather than guessed, since
+     * counting them would read the whole snapshot before the first row goes out.
+     */
     static byte[] subscriptionAck(String subscriptionId, InitialBatch first, List<ColumnInfo> schema) {
         return write(json -> {
             json.writeStartObject();
             json.writeStringField("type", "subscription_ack");
             json.writeStringField("subscription_id", subscriptionId);
-            json.writeNumberField("total_rows", 0);
+            if (!first.hasMore()) {
+                json.writeNumberField("total_rows", first.rows().size());
+            }
             writeBatchControl(json, first);
             json.writeFieldName("schema");
             RowJson.writeSchema(json, schema);

@@ -46,8 +46,10 @@ class BearerAuthenticatorTest {
     void failuresOfReference23() {
         assertFailure(null, KalamErrorCode.MISSING_AUTHORIZATION, "Authentication required");
         assertFailure("  ", KalamErrorCode.MISSING_AUTHORIZATION, "Authentication required");
-        assertFailure("Basic cm9vdDpwdw==", KalamErrorCode.INVALID_CREDENTIALS, "Invalid credentials");
-        assertFailure("Bearer", KalamErrorCode.INVALID_CREDENTIALS, "Invalid credentials");
+        assertFailure("Basic cm9vdDpwdw==", KalamErrorCode.INVALID_CREDENTIALS, BearerAuthenticator.NOT_BEARER);
+        assertFailure("eyJhbGciOiJIUzI1NiJ9.e30.sig", KalamErrorCode.INVALID_CREDENTIALS,
+                BearerAuthenticator.NOT_BEARER);
+        assertFailure("Bearer", KalamErrorCode.INVALID_CREDENTIALS, BearerAuthenticator.NOT_BEARER);
         assertFailure("Bearer not-a-jwt", KalamErrorCode.INVALID_CREDENTIALS, "Invalid credentials");
         String refresh = jwt.issue(JwtServiceTest.user("alice", Role.USER)).refreshToken();
         assertFailure("Bearer " + refresh, KalamErrorCode.INVALID_CREDENTIALS, "Invalid credentials");

@@ -45,8 +45,8 @@ class ErrorMapperTest {
             Map.entry(KalamErrorCode.STATEMENT_CANCELLED, 400),
             Map.entry(KalamErrorCode.CONFLICT, 409),
             Map.entry(KalamErrorCode.OVERLOADED, 503),
-
-            Map.entry(KalamErrorCode.STORAGE_FULL, 503)));
+            Map.entry(KalamErrorCode.STORAGE_FULL, 503),
+            Map.entry(KalamErrorCode.METHOD_NOT_ALLOWED, 405)));
 
     private static final Map<KalamErrorCode, String> AUTH_KINDS = new EnumMap<>(Map.ofEntries(
             Map.entry(KalamErrorCode.INVALID_CREDENTIALS, "unauthorized"),

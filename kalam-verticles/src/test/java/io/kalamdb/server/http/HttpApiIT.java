@@ -102,6 +102,29 @@ class HttpApiIT {
         }
     }
 
+    /** Issue #9: every error of the API is JSON in the SQL shape, also for a path or a method it does not serve. */
+    @Test
+    void unknownPathsAndWrongMethodsAnswerJsonInTheSqlErrorShape() {
+        HttpResponse<Buffer> wrongMethod = send(client.get(port, "127.0.0.1", "/v1/api/sql"), null);
+        assertEquals("application/json", wrongMethod.getHeader("content-type"));
+        assertApiError(wrongMethod, 405, "METHOD_NOT_ALLOWED",
+                "method not allowed [method=GET, path=/v1/api/sql]; this path answers POST");
+        assertApiError(send(client.post(port, "127.0.0.1", "/health"), "{}"), 405, "METHOD_NOT_ALLOWED",
+                "method not allowed [method=POST, path=/health]; this path answers GET");
+        for (String path : List.of("/", "/v1/api/nothing", "/v1/api/sql/extra", "/index.html")) {
+            HttpResponse<Buffer> unknown = send(client.get(port, "127.0.0.1", path), null);
+            assertEquals("application/json", unknown.getHeader("content-type"), path);
+            assertApiError(unknown, 404, "NOT_FOUND", "no such endpoint [method=GET, path=" + path
+                    + "]; the API is under /v1/api (docs/protocol.md)");
+        }
+        assertApiError(send(client.delete(port, "127.0.0.1", "/nowhere"), null), 404, "NOT_FOUND",
+                "no such endpoint [method=DELETE, path=/nowhere]; the API is under /v1/api (docs/protocol.md)");
+        HttpResponse<Buffer> notUpgraded = send(client.get(port, "127.0.0.1", "/v1/ws"), null);
+        assertEquals("application/json", notUpgraded.getHeader("content-type"));
+        assertApiError(notUpgraded, 400, "INVALID_INPUT",
+                "WebSocket upgrade required: connect to /v1/ws with a WebSocket client (docs/protocol.md)");
+    }
+
     @Test
     void sqlRunsAsTheTokensUserWithTheStoredRole() {
         String token = login("alice", "AlicePass1").getString("access_token");
@@ -135,7 +158,8 @@ class HttpApiIT {
     void authenticationFailuresOfReference23() {
         assertApiError(sql(null, "{\"sql\":\"SELECT 1\"}"), 401, "MISSING_AUTHORIZATION", "Authentication required");
         assertApiError(sql("Basic cm9vdDpSb290UGFzczEyMw==", "{\"sql\":\"SELECT 1\"}"), 401, "INVALID_CREDENTIALS",
-                "Invalid credentials");
+                "The Authorization header must be 'Bearer <access_token>' (a token from POST /v1/api/auth/login); "
+                        + "Basic and other schemes are not accepted");
         assertApiError(sql("Bearer forged.token.here", "{\"sql\":\"SELECT 1\"}"), 401, "INVALID_CREDENTIALS",
                 "Invalid credentials");
         String refresh = login("alice", "AlicePass1").getString("refresh_token");
@@ -369,7 +393,9 @@ class HttpApiIT {
                         session.userId()));
                 case "BAD" -> throw KalamException.invalidSql("syntax error [line=1, column=1]");
                 case "FORBIDDEN" -> throw KalamException.permissionDenied("not for you");
-                case "CRASH" -> throw new IllegalStateException("boom");
+                // no stack trace: the server logs this unexpected failure, and the build log needs no trace of it
+                case "CRASH" -> throw new RuntimeException("boom (an intended failure of this test)", null,
+                        false, false) { };
                 default -> List.of(StatementResult.message("ok", 0, session.userId()));
             };
         }

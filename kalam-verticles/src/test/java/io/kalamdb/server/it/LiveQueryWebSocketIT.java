@@ -109,7 +109,7 @@ class LiveQueryWebSocketIT {
                     WsClient.options("last_rows", 20));
             JsonObject ack = ws.nextFor("chat");
             assertEquals("subscription_ack", ack.getString("type"), ack.encode());
-            assertEquals(0, ack.getInteger("total_rows"));
+            assertEquals(20, ack.getInteger("total_rows"), "the rows of the one initial batch");
             JsonObject ackControl = ack.getJsonObject("batch_control");
             assertEquals(0, ackControl.getInteger("batch_num"));
             assertEquals(false, ackControl.getBoolean("has_more"));
@@ -299,6 +299,32 @@ class LiveQueryWebSocketIT {
         }
     }
 
+    /**
+     * Issue #9: {@code total_rows} of the ack is the number of rows that follow (it was always 0), also for
+     * subscriptions sent in the same write as {@code authenticate}, before {@code auth_success}.
+     */
+    @Test
+    void pipelinedSubscribesAckTheRealNumberOfInitialRows() {
+        api.ok(alice, insertMany("counted", "c", 7));
+        try (WsClient ws = WsClient.connect(url(), "/v1/ws")) {
+            ws.send(new JsonObject().put("type", "authenticate").put("method", "jwt").put("token", alice)
+                    .put("protocol", new JsonObject().put("serialization", "json").put("compression", "none")));
+            ws.subscribe("all", "SELECT * FROM chat.messages WHERE thread_id = 'counted'", null);
+            ws.subscribe("some", "SELECT content FROM chat.messages WHERE thread_id = 'counted' AND content > 'c4'",
+                    null);
+            ws.subscribe("none", "SELECT * FROM chat.messages WHERE thread_id = 'no such thread'", null);
+            assertEquals("auth_success", ws.next().getString("type"));
+            Map<String, Integer> expected = Map.of("all", 7, "some", 2, "none", 0);
+            for (Map.Entry<String, Integer> e : expected.entrySet()) {
+                JsonObject ack = ws.nextFor(e.getKey());
+                assertEquals("subscription_ack", ack.getString("type"), ack.encode());
+                assertEquals(e.getValue(), ack.getInteger("total_rows"), ack.encode());
+                JsonObject batch = ws.nextFor(e.getKey());
+                assertEquals(e.getValue(), WsClient.rows(batch, "rows").size(), "total_rows = rows sent");
+            }
+        }
+    }
+
     @Test
     void batchSizePagesTheInitialDataThroughNextBatch() {
         api.ok(alice, insertMany("paging", "p", 25));
@@ -308,6 +334,7 @@ class LiveQueryWebSocketIT {
             JsonObject ack = ws.nextFor("pg");
             assertEquals(new JsonObject().put("batch_num", 0).put("has_more", true).put("status", "loading"),
                     withoutSeq(ack.getJsonObject("batch_control")));
+            assertFalse(ack.containsKey("total_rows"), "more batches follow: no guessed count " + ack.encode());
             List<String> all = new ArrayList<>();
             String[] statuses = {"loading", "loading_batch", "ready"};
             int[] sizes = {10, 10, 5};
@@ -391,7 +418,15 @@ class LiveQueryWebSocketIT {
             assertError(ws, "unqualified", "SELECT * FROM messages", null, "INVALID_SQL");
             assertError(ws, "notsql", "DELETE FROM chat.messages", null, "INVALID_SQL");
             JsonObject missing = assertError(ws, "missing", "SELECT * FROM chat.nope", null, "NOT_FOUND");
-            assertEquals("Table not found: chat.nope", missing.getString("message"));
+            assertEquals("table does not exist [table=chat.nope]", missing.getString("message"));
+            assertEquals(api.sql(alice, "SELECT * FROM chat.nope").errorMessage(), missing.getString("message"),
+                    "the same mistake has the same message over HTTP and WebSocket");
+            for (String mistake : List.of("SELEC * FROM chat.messages", "SELECT * FROM chat.messages WHERE",
+                    "SELECT * FROM chat.messages WHERE content = ")) {
+                JsonObject ws1 = assertError(ws, "typo" + mistake.length(), mistake, null, "INVALID_SQL");
+                assertEquals(api.sql(alice, mistake).errorMessage(), ws1.getString("message"),
+                        "the same message over HTTP and WebSocket for: " + mistake);
+            }
             assertError(ws, "private", "SELECT * FROM chat.secrets", null, "UNAUTHORIZED");
             assertError(ws, "system", "SELECT * FROM system.users", null, "UNAUTHORIZED");
             assertError(ws, "rows", "SELECT * FROM chat.messages", WsClient.options("last_rows", 51, "batch_size", 50),

@@ -1,6 +1,7 @@
 package io.kalamdb.server.ws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.kalamdb.engine.ColumnInfo;
 import io.kalamdb.engine.catalog.KalamType;
@@ -38,7 +39,7 @@ class ServerFramesTest {
                 new ColumnInfo("id", KalamType.BIGINT, List.of("pk", "nn", "uq")),
                 new ColumnInfo("price", KalamType.decimal(10, 2), List.of()))));
         assertEquals(new JsonObject("{\"type\":\"subscription_ack\",\"subscription_id\":\"orders_live\","
-                + "\"total_rows\":0,\"batch_control\":{\"batch_num\":0,\"has_more\":true,\"status\":\"loading\","
+                + "\"batch_control\":{\"batch_num\":0,\"has_more\":true,\"status\":\"loading\","
                 + "\"last_seq_id\":12346},\"schema\":[{\"name\":\"id\",\"data_type\":\"BigInt\",\"index\":0,"
                 + "\"flags\":[\"pk\",\"nn\",\"uq\"]},{\"name\":\"price\",\"data_type\":{\"Decimal\":{\"precision\":10,"
                 + "\"scale\":2}},\"index\":1}]}"), ack);
@@ -49,6 +50,18 @@ class ServerFramesTest {
         JsonObject empty = json(ServerFrames.initialBatch("s", new InitialBatch(List.of(), 0, false, null), TYPES));
         assertEquals(new JsonObject().put("batch_num", 0).put("has_more", false).put("status", "ready")
                 .putNull("last_seq_id"), empty.getJsonObject("batch_control"));
+    }
+
+    @Test
+    void ackCountsTheInitialRowsWhenTheFirstBatchHoldsThemAllAndLeavesTheCountOutOtherwise() {
+        List<ColumnInfo> schema = List.of(new ColumnInfo("id", KalamType.BIGINT, List.of("pk", "nn", "uq")));
+        InitialBatch all = new InitialBatch(List.of(row("1", "open", 1L), row("2", "open", 2L)), 0, false, 2L);
+        assertEquals(2, json(ServerFrames.subscriptionAck("s", all, schema)).getInteger("total_rows"));
+        InitialBatch none = new InitialBatch(List.of(), 0, false, null);
+        assertEquals(0, json(ServerFrames.subscriptionAck("s", none, schema)).getInteger("total_rows"));
+        InitialBatch firstOfMany = new InitialBatch(List.of(row("1", "open", 1L)), 0, true, 1L);
+        assertFalse(json(ServerFrames.subscriptionAck("s", firstOfMany, schema)).containsKey("total_rows"),
+                "more batches follow: the count is unknown, so it is left out");
     }
 
     @Test
