@@ -66,7 +66,7 @@ public final class EngineVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         SessionResolver sessions = new SessionResolver(engine.users(), EngineVerticle::nowMicros);
-        consumers.add(vertx.eventBus().<SqlRequest>consumer(Addresses.SQL_EXECUTE, message -> {
+        consumers.add(vertx.eventBus().<SqlRequest>consumer(Addresses.SQL_EXECUTE, message -> onAnyWorker(() -> {
             SqlRequest r = message.body();
             java.util.concurrent.CompletableFuture<List<io.kalamdb.engine.StatementResult>> results;
             try {
@@ -82,7 +82,7 @@ public final class EngineVerticle extends VerticleBase {
             // worker is free for the next request meanwhile (Message.reply is thread-safe).
             results.whenComplete((list, failure) -> message.reply(failure == null ? new SqlReply(list)
                     : failureReply(failure)));
-        }));
+        })));
         this.<TopicConsumeRequest>consume(Addresses.TOPIC_CONSUME, r -> consumeTopic(sessions, r));
         this.<TopicAckRequest>consume(Addresses.TOPIC_ACK, r -> {
             Authorizer.requireConsumer(sessions.session(r.principal()));
@@ -143,7 +143,7 @@ public final class EngineVerticle extends VerticleBase {
     }
 
     private <T> void consume(String address, Function<T, Object> work) {
-        consumers.add(vertx.eventBus().<T>consumer(address, message -> {
+        consumers.add(vertx.eventBus().<T>consumer(address, message -> onAnyWorker(() -> {
             Object reply;
             try {
                 reply = work.apply(message.body());
@@ -154,7 +154,19 @@ public final class EngineVerticle extends VerticleBase {
                 reply = new EngineFailure(KalamException.internal("engine call failed", e));
             }
             message.reply(reply);
-        }));
+        })));
+    }
+
+    /**
+     * Runs a request on any free thread of the engine pool, not on this instance's ordered context: the event bus
+     * hands requests to the instances in turn, so a request queued behind one user's long statement on an ordered
+     * context would wait for it although other engine threads are idle.
+     */
+    private void onAnyWorker(Runnable work) {
+        context.executeBlocking(() -> {
+            work.run();
+            return null;
+        }, false);
     }
 
     private static long nowMicros() {
