@@ -302,7 +302,7 @@ public final class QueryRunner {
                 return new KalamException(KalamErrorCode.INVALID_SQL, firstLine(p.getMessage()), line, col, p);
             }
             if (t instanceof CalciteContextException c) {
-                return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, c.getMessage(),
+                return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, validationMessage(c.getMessage()),
                         c.getPosLine(), c.getPosColumn(), c);
             }
         }
@@ -311,6 +311,24 @@ public final class QueryRunner {
             root = root.getCause();
         }
         return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, publicMessage(root), e);
+    }
+
+    private static final java.util.regex.Pattern UNKNOWN_COLUMN = java.util.regex.Pattern.compile(
+            "(?:The definition of column '([^']*)' depends on itself|Column '([^']*)' not found in any table)");
+
+    /**
+     * Calcite's validation message, except where it misleads: an unknown column in a single-table SELECT is
+     * reported by Calcite as a column that "depends on itself" (Babel's alias lookup); both spellings become the
+     * engine's own "column does not exist" message.
+     */
+    private static String validationMessage(String message) {
+        String text = message == null ? "invalid SQL" : message;
+        java.util.regex.Matcher m = UNKNOWN_COLUMN.matcher(text);
+        if (m.find()) {
+            String column = m.group(1) != null ? m.group(1) : m.group(2);
+            return "column does not exist [column=" + column + "]";
+        }
+        return text;
     }
 
     /** What a client is told of an execution failure: the message when it is fit to show, else what went wrong. */

@@ -216,7 +216,7 @@ class StatementLimitsIT {
 
     private static void awaitStatus(String baseUrl, String token, int status, String what)
             throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + 30_000_000_000L; // a loaded machine may take a while to start them
         HttpResponse<String> last = null;
         while (System.nanoTime() < deadline) {
             last = sqlAsync(baseUrl, token, "SELECT 1").join();
