@@ -223,7 +223,13 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     }
 
     private Parsed parse(String sql, Session session) {
-        // the statement parser of HTTP first, so that a statement it rejects has the same message here
+        // the statement splitter and parser of HTTP first, so that a statement they reject has the same message here
+        try {
+            io.kalamdb.engine.sql.SqlLexer.splitStatements(sql);
+        } catch (KalamException e) {
+            throw new KalamException(io.kalamdb.engine.error.KalamErrorCode.BATCH_PARSE_ERROR,
+                    "Failed to parse SQL batch: " + e.getMessage(), e.line(), e.column(), e);
+        }
         io.kalamdb.engine.sql.KalamParser.parse(sql, List.of(), "default");
         String prepared = CalciteSql.prepare(sql, List.of()).sql();
         SqlNode node = CalciteSql.parse(prepared);
@@ -282,8 +288,8 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             } else {
                 String col = id.names.get(id.names.size() - 1);
                 if (t.column(col) == null && !TableDef.isSystemColumn(col)) {
-                    throw KalamException.invalidSql("column does not exist [column=" + col + ", table="
-                            + t.qualifiedName() + "]");
+                    // the same words as a SELECT over HTTP (QueryRunner names an unknown column this way)
+                    throw KalamException.invalidSql("column does not exist [column=" + col + "]");
                 }
                 addColumn(t, col, projection, schema);
             }
