@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.server.Futures;
 import io.kalamdb.server.KalamServer;
-import io.kalamdb.server.ServerConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ResultBudgetIT {
-    private static final String ROOT_PASSWORD = "RootPass123!";
+    private static final String ROOT_PASSWORD = SqlApiIT.ROOT_PASSWORD;
     private static final int BUDGET = 1024 * 1024;
     private static final int ROWS = 12;
     private static final int CHARS = 300_000;
@@ -36,15 +34,9 @@ class ResultBudgetIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.engine_workers", "4");
-        values.put("storage.data_path", Files.createTempDirectory("kalam-result-budget").toString());
-        values.put("auth.root_password", ROOT_PASSWORD);
-        values.put("auth.bcrypt_cost", "4");
-        values.put("rate_limit.max_queries_per_sec", "0");
-        values.put("limits.max_result_bytes", Integer.toString(BUDGET));
-        server = Futures.await(KalamServer.start(ServerConfig.of(values)));
+        server = Futures.await(KalamServer.start(SqlApiIT.config(Files.createTempDirectory("kalam-result-budget"),
+                Map.of("server.engine_workers", "4", "rate_limit.max_queries_per_sec", "0",
+                        "limits.max_result_bytes", Integer.toString(BUDGET)))));
         api = new ApiClient(server.baseUrl());
         root = api.login("root", ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE app");

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.server.Futures;
 import io.kalamdb.server.KalamServer;
-import io.kalamdb.server.ServerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UserIdentifierIT {
-    private static final String ROOT_PASSWORD = "RootPass123!";
+    private static final String ROOT_PASSWORD = SqlApiIT.ROOT_PASSWORD;
     /** User names that must be refused: NUL, other C0 controls, DEL, a C1 control, separators, dot names. */
     private static final List<String> BAD_USER_NAMES = List.of("a\u0000b", "\u0000", "bell\u0007", "line\nbreak",
             "del\u007f", "nel\u0085", "a/b", "..", "back\\slash");
@@ -39,13 +37,8 @@ class UserIdentifierIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.engine_workers", "4");
-        values.put("storage.data_path", Files.createTempDirectory("kalam-ids").toString());
-        values.put("auth.root_password", ROOT_PASSWORD);
-        values.put("auth.bcrypt_cost", "4");
-        server = Futures.await(KalamServer.start(ServerConfig.of(values)));
+        server = Futures.await(KalamServer.start(SqlApiIT.config(Files.createTempDirectory("kalam-ids"),
+                Map.of("server.engine_workers", "4"))));
         api = new ApiClient(server.baseUrl());
         root = api.login("root", ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE app");
