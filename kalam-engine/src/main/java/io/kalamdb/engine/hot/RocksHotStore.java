@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.rocksdb.BlockBasedTableConfig;
@@ -53,6 +54,8 @@ public final class RocksHotStore implements HotStore {
     /** The end of every refusal of a damaged directory: what was done to it (nothing) and what to do. */
     static final String LEFT_UNTOUCHED = "Its files were left untouched: restore the directory from a backup, or "
             + "repair a copy of it offline.";
+    /** How long {@link #close} waits for the statements still reading to stop (they fail at their next step). */
+    static final long CLOSE_WAIT_SECONDS = 20;
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     static {
@@ -68,6 +71,8 @@ public final class RocksHotStore implements HotStore {
     private final WriteOptions writeOptions = new WriteOptions();
     /** Block checksums are verified on every read (RocksDB's default, stated here because we rely on it). */
     private final ReadOptions readOptions = new ReadOptions().setVerifyChecksums(true);
+    /** Every use of a native handle is inside this guard, so that {@link #close} never frees one in use. */
+    private final NativeUseGuard inUse = new NativeUseGuard();
     private final RocksLog rocksLog;
     private final Path dataDir;
     private final SpaceWatch spaceWatch;
@@ -227,10 +232,13 @@ public final class RocksHotStore implements HotStore {
     @Override
     public byte[] get(Space space, byte[] key) {
         checkNotFenced();
+        inUse.enter();
         try {
             return db.get(bySpace.get(space), readOptions, key);
         } catch (RocksDBException e) {
             throw readFailure("read", space, e);
+        } finally {
+            inUse.exit();
         }
     }
 
@@ -242,13 +250,14 @@ public final class RocksHotStore implements HotStore {
     @Override
     public Batch newBatch() {
         checkNotFenced();
-        return new RocksBatch();
+        return new RocksBatch(); // a batch is plain memory until written
     }
 
     @Override
     public void write(Batch batch) {
         checkNotFenced();
         spaceWatch.checkWritable();
+        inUse.enter();
         try {
             db.write(writeOptions, ((RocksBatch) batch).batch);
         } catch (RocksDBException e) {
@@ -256,6 +265,8 @@ public final class RocksHotStore implements HotStore {
                 throw spaceWatch.rocksOutOfSpace(e.getStatus());
             }
             throw KalamException.internal("hot store write failed: " + e.getMessage(), e);
+        } finally {
+            inUse.exit();
         }
     }
 
@@ -267,10 +278,13 @@ public final class RocksHotStore implements HotStore {
     @Override
     public void sync() {
         spaceWatch.checkRocksHasSpace();
+        inUse.enter();
         try {
             db.syncWal();
         } catch (RocksDBException e) {
             throw KalamException.internal("hot store sync failed: " + e.getMessage(), e);
+        } finally {
+            inUse.exit();
         }
     }
 
@@ -289,6 +303,7 @@ public final class RocksHotStore implements HotStore {
     @Override
     public Snapshot snapshot() {
         checkNotFenced();
+        inUse.enter(); // held until the snapshot is closed
         org.rocksdb.Snapshot snap = db.getSnapshot();
         return new Snapshot() {
             private final ReadOptions options = new ReadOptions().setVerifyChecksums(true).setSnapshot(snap);
@@ -296,6 +311,9 @@ public final class RocksHotStore implements HotStore {
             @Override
             public byte[] get(Space space, byte[] key) {
                 checkNotFenced();
+                if (inUse.isClosing()) {
+                    throw NativeUseGuard.stopped();
+                }
                 try {
                     return db.get(bySpace.get(space), options, key);
                 } catch (RocksDBException e) {
@@ -315,10 +333,17 @@ public final class RocksHotStore implements HotStore {
                 return new RocksCursor(space, lower, upper, null, reverse, snap);
             }
 
+            private boolean closed;
+
             @Override
             public void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
                 options.close();
                 db.releaseSnapshot(snap);
+                inUse.exit();
             }
         };
     }
@@ -331,6 +356,18 @@ public final class RocksHotStore implements HotStore {
 
     @Override
     public void close() {
+        try {
+            if (!inUse.closeAndAwait(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                // freeing handles still in use would crash the JVM: leave them to the exiting process instead
+                LOG.error("the hot store was not closed: {} uses of it did not end within {} s", inUse.users(),
+                        CLOSE_WAIT_SECONDS);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.error("the hot store was not closed: interrupted while waiting for its uses to end");
+            return;
+        }
         writeOptions.close();
         readOptions.close();
         // Flushing the memtables on a clean close keeps the next start from replaying the whole write-ahead log.
@@ -403,6 +440,7 @@ public final class RocksHotStore implements HotStore {
         private final RocksIterator it;
         private final boolean reverse;
         private boolean started;
+        private boolean closed;
 
         /**
          * Iterates keys in [{@code lower}, {@code upper}) ({@code upper} null: unbounded) from {@code from} (null:
@@ -412,6 +450,7 @@ public final class RocksHotStore implements HotStore {
                             org.rocksdb.Snapshot snap) {
             this.space = space;
             this.reverse = reverse;
+            inUse.enter(); // held until this cursor is closed
             if (snap != null) {
                 readOptions.setSnapshot(snap);
             }
@@ -435,6 +474,9 @@ public final class RocksHotStore implements HotStore {
 
         @Override
         public boolean next() {
+            if (inUse.isClosing()) {
+                throw NativeUseGuard.stopped();
+            }
             if (started) {
                 if (reverse) {
                     it.prev();
@@ -467,12 +509,17 @@ public final class RocksHotStore implements HotStore {
 
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             it.close();
             readOptions.close();
             lower.close();
             if (upper != null) {
                 upper.close();
             }
+            inUse.exit();
         }
     }
 }

@@ -51,6 +51,47 @@ class RocksHotStoreTest {
         }
     }
 
+    /**
+     * Closing the store while a reader is inside it must not free the native handles under the reader (that crashed
+     * the JVM in RocksDB.iterator): the close waits, the reader's next step fails with SHUTTING_DOWN, new reads are
+     * refused the same way, and the close completes once the reader has let go.
+     */
+    @Test
+    @Timeout(60)
+    void closingWhileACursorIsOpenWaitsForItAndStopsItsReader() throws Exception {
+        RocksHotStore store = RocksHotStore.open(dir);
+        put(store, "row/a", "1");
+        put(store, "row/b", "2");
+        HotStore.Cursor cursor = store.scan(Space.ROWS, bytes("row/"), false);
+        assertTrue(cursor.next(), "the first row");
+        HotStore.Snapshot snapshot = store.snapshot();
+        java.util.concurrent.CompletableFuture<Void> closing = java.util.concurrent.CompletableFuture.runAsync(
+                store::close);
+        KalamException refused = null;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (refused == null && System.nanoTime() < deadline) {
+            try {
+                store.get(Space.ROWS, bytes("row/a")); // answers until the close begins
+                Thread.onSpinWait();
+            } catch (KalamException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused != null, "reads are refused once the store began to close");
+        assertEquals(KalamErrorCode.SHUTTING_DOWN, refused.code());
+        KalamException stopped = assertThrows(KalamException.class, cursor::next, "the open cursor's next step");
+        assertEquals(KalamErrorCode.SHUTTING_DOWN, stopped.code());
+        assertThrows(KalamException.class, () -> store.scan(Space.ROWS, bytes("row/"), false));
+        assertFalse(closing.isDone(), "the close waits while a cursor and a snapshot are still open");
+        cursor.close();
+        assertFalse(closing.isDone(), "the close waits for the snapshot too");
+        snapshot.close();
+        closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        try (RocksHotStore reopened = RocksHotStore.open(dir)) {
+            assertArrayEquals(bytes("2"), reopened.get(Space.ROWS, bytes("row/b")), "closed cleanly: data intact");
+        }
+    }
+
     @Test
     void aMissingCurrentFileIsRefusedAndNothingChanges() throws Exception {
         fill();
