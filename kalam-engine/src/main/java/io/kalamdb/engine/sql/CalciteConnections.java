@@ -19,16 +19,62 @@ public final class CalciteConnections {
      * the other PostgreSQL spellings), next to the standard operators.
      */
     public static Properties properties() {
-        Properties info = new Properties();
-        info.setProperty("caseSensitive", "false");
-        info.setProperty("quoting", "DOUBLE_QUOTE");
-        info.setProperty("quotedCasing", "UNCHANGED");
-        info.setProperty("unquotedCasing", "UNCHANGED");
-        info.setProperty("conformance", "BABEL");
-        info.setProperty("parserFactory", "org.apache.calcite.sql.parser.babel.SqlBabelParserImpl#FACTORY");
-        info.setProperty("fun", "standard,postgresql");
-        info.setProperty("timeZone", "UTC");
+        Properties info = new NamesCachedProperties();
+        // Names in upper case: Calcite looks every name up upper-cased, and an upper-case name is its own result.
+        info.setProperty("CASESENSITIVE", "false");
+        info.setProperty("QUOTING", "DOUBLE_QUOTE");
+        info.setProperty("QUOTEDCASING", "UNCHANGED");
+        info.setProperty("UNQUOTEDCASING", "UNCHANGED");
+        info.setProperty("CONFORMANCE", "BABEL");
+        info.setProperty("PARSERFACTORY", "org.apache.calcite.sql.parser.babel.SqlBabelParserImpl#FACTORY");
+        info.setProperty("FUN", "standard,postgresql");
+        info.setProperty("TIMEZONE", "UTC");
         return info;
+    }
+
+    /**
+     * Connection properties that remember their names. Calcite reads its connection settings by re-parsing the
+     * whole property set on every access (several times per executed statement: the time zone, the locale, …),
+     * and listing the names was the larger part of that cost on the hot query. The list is recomputed after any
+     * change; Calcite copies the set with {@code clone()}, which keeps this class.
+     */
+    private static final class NamesCachedProperties extends Properties {
+        private static final long serialVersionUID = 1L;
+        private transient volatile java.util.Set<String> names;
+
+        @Override
+        public synchronized Object put(Object key, Object value) {
+            names = null;
+            return super.put(key, value);
+        }
+
+        @Override
+        public synchronized Object remove(Object key) {
+            names = null;
+            return super.remove(key);
+        }
+
+        @Override
+        public synchronized void putAll(java.util.Map<?, ?> values) {
+            names = null;
+            super.putAll(values);
+        }
+
+        @Override
+        public synchronized void clear() {
+            names = null;
+            super.clear();
+        }
+
+        @Override
+        public java.util.Set<String> stringPropertyNames() {
+            java.util.Set<String> known = names;
+            if (known == null) {
+                known = java.util.Set.copyOf(super.stringPropertyNames());
+                names = known;
+            }
+            return known;
+        }
     }
 
     /** Registers KalamDB's built-in functions ({@link KalamFunctions}) in a connection's root schema. */
