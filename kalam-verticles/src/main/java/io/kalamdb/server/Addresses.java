@@ -8,7 +8,7 @@ public final class Addresses {
     public static final String SQL_EXECUTE = "kalam.sql.execute";
     /** {@code LoginRequest} → {@code UserRecord}: check a password (bcrypt, on the worker). */
     public static final String AUTH_LOGIN = "kalam.auth.login";
-    /** {@code TokenPrincipal} → {@code UserRecord}: the live user a valid token names, role claim checked. */
+    /** {@code Principal} → {@code UserRecord}: the live user a valid token names, role claim checked. */
     public static final String AUTH_VERIFY = "kalam.auth.verify";
     /** no body → {@code Boolean}: whether root still has no password (first-run setup pending). */
     public static final String AUTH_NEEDS_SETUP = "kalam.auth.needs-setup";

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.KalamEngine;
 import io.kalamdb.server.bus.BusCodecs;
-import io.kalamdb.server.engine.EngineOperations;
+import io.kalamdb.engine.service.EngineOperations;
 import io.kalamdb.server.engine.EngineVerticle;
 import io.kalamdb.server.http.HttpApiVerticle;
 import io.vertx.core.DeploymentOptions;

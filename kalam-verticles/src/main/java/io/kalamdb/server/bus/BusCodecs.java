@@ -1,5 +1,14 @@
 package io.kalamdb.server.bus;
 
+import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.SqlRequest;
+import io.kalamdb.engine.api.LoginRequest;
+import io.kalamdb.engine.api.SetupRequest;
+import io.kalamdb.engine.api.TopicAckRequest;
+import io.kalamdb.engine.api.TopicConsumeRequest;
+import io.kalamdb.engine.api.TopicConsumeReply;
+import io.kalamdb.engine.api.LiveSubscribeRequest;
+import io.kalamdb.engine.api.LiveNextBatchRequest;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.live.Subscription;
 import io.vertx.core.eventbus.EventBus;
@@ -15,7 +24,7 @@ public final class BusCodecs {
     public static void register(EventBus bus) {
         registerLocal(bus, SqlRequest.class);
         registerLocal(bus, SqlReply.class);
-        registerLocal(bus, TokenPrincipal.class);
+        registerLocal(bus, Principal.class);
         registerLocal(bus, LoginRequest.class);
         registerLocal(bus, SetupRequest.class);
         registerLocal(bus, UserRecord.class);

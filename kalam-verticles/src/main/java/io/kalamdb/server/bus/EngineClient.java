@@ -1,5 +1,14 @@
 package io.kalamdb.server.bus;
 
+import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.SqlRequest;
+import io.kalamdb.engine.api.LoginRequest;
+import io.kalamdb.engine.api.SetupRequest;
+import io.kalamdb.engine.api.TopicAckRequest;
+import io.kalamdb.engine.api.TopicConsumeRequest;
+import io.kalamdb.engine.api.TopicConsumeReply;
+import io.kalamdb.engine.api.LiveSubscribeRequest;
+import io.kalamdb.engine.api.LiveNextBatchRequest;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.StatementResult;
@@ -59,7 +68,7 @@ public final class EngineClient {
         return request(Addresses.AUTH_LOGIN, request);
     }
 
-    public Future<UserRecord> verify(TokenPrincipal principal) {
+    public Future<UserRecord> verify(Principal principal) {
         return request(Addresses.AUTH_VERIFY, principal);
     }
 

@@ -1,5 +1,6 @@
 package io.kalamdb.server.bus;
 
+import io.kalamdb.engine.api.SqlRequest;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.StatementResult;

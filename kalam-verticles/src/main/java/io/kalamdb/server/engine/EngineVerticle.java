@@ -3,21 +3,23 @@ package io.kalamdb.server.engine;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.Session;
+import io.kalamdb.engine.service.EngineOperations;
+import io.kalamdb.engine.service.SessionResolver;
 import io.kalamdb.engine.StatementControl;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.Addresses;
 import io.kalamdb.server.bus.EngineFailure;
-import io.kalamdb.server.bus.LiveNextBatchRequest;
-import io.kalamdb.server.bus.LiveSubscribeRequest;
-import io.kalamdb.server.bus.LoginRequest;
-import io.kalamdb.server.bus.SetupRequest;
+import io.kalamdb.engine.api.LiveNextBatchRequest;
+import io.kalamdb.engine.api.LiveSubscribeRequest;
+import io.kalamdb.engine.api.LoginRequest;
+import io.kalamdb.engine.api.SetupRequest;
 import io.kalamdb.server.bus.SqlReply;
-import io.kalamdb.server.bus.SqlRequest;
-import io.kalamdb.server.bus.TokenPrincipal;
-import io.kalamdb.server.bus.TopicAckRequest;
-import io.kalamdb.server.bus.TopicConsumeReply;
-import io.kalamdb.server.bus.TopicConsumeRequest;
+import io.kalamdb.engine.api.SqlRequest;
+import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.TopicAckRequest;
+import io.kalamdb.engine.api.TopicConsumeReply;
+import io.kalamdb.engine.api.TopicConsumeRequest;
 import io.kalamdb.engine.sql.Authorizer;
 import io.kalamdb.engine.topic.ConsumeResult;
 import io.kalamdb.engine.topic.TopicService;
@@ -106,7 +108,7 @@ public final class EngineVerticle extends VerticleBase {
             return null;
         });
         this.<LoginRequest>consume(Addresses.AUTH_LOGIN, r -> engine.users().authenticate(r.userId(), r.password()));
-        this.<TokenPrincipal>consume(Addresses.AUTH_VERIFY, sessions::verify);
+        this.<Principal>consume(Addresses.AUTH_VERIFY, sessions::verify);
         this.<Object>consume(Addresses.AUTH_NEEDS_SETUP, ignored -> engine.users().needsSetup());
         this.<SetupRequest>consume(Addresses.AUTH_SETUP, r -> engine.users().setup(r.userId(), r.password(),
                 r.rootPassword(), r.email()));
@@ -128,7 +130,7 @@ public final class EngineVerticle extends VerticleBase {
     }
 
     /** The consumer an HTTP topic call speaks for: its {@code consumer_id}, else one consumer per user. */
-    private static String consumer(TokenPrincipal principal, String consumerId) {
+    private static String consumer(Principal principal, String consumerId) {
         return consumerId != null ? "id:" + consumerId : "user:" + principal.userId();
     }
 

@@ -8,7 +8,7 @@ import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.LoginRequest;
+import io.kalamdb.engine.api.LoginRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.SetupRequest;
+import io.kalamdb.engine.api.SetupRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -8,8 +8,8 @@ import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.SqlRequest;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.SqlRequest;
+import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -44,7 +44,7 @@ final class SqlHandler implements Handler<RoutingContext> {
                 .onFailure(failure -> Responses.apiError(ctx, failure, start));
     }
 
-    private Future<List<StatementResult>> admitted(RoutingContext ctx, TokenPrincipal principal) {
+    private Future<List<StatementResult>> admitted(RoutingContext ctx, Principal principal) {
         UserLimits.Refusal refusal = limits.admit(principal.userId());
         if (refusal != null) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));

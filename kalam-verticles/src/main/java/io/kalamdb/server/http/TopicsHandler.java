@@ -6,10 +6,10 @@ import io.kalamdb.engine.topic.ConsumeResult;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.TokenPrincipal;
-import io.kalamdb.server.bus.TopicAckRequest;
-import io.kalamdb.server.bus.TopicConsumeReply;
-import io.kalamdb.server.bus.TopicConsumeRequest;
+import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.TopicAckRequest;
+import io.kalamdb.engine.api.TopicConsumeReply;
+import io.kalamdb.engine.api.TopicConsumeRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -49,7 +49,7 @@ final class TopicsHandler {
     }
 
     /** Consumes; when empty and time remains, waits for the next message (or the deadline) and tries again. */
-    private Future<ConsumeResult> poll(TokenPrincipal principal, TopicRequestParser.Consume parsed, long deadline) {
+    private Future<ConsumeResult> poll(Principal principal, TopicRequestParser.Consume parsed, long deadline) {
         boolean mayWait = System.currentTimeMillis() < deadline;
         return engine.consume(new TopicConsumeRequest(principal, parsed.request(), mayWait)).compose(reply -> {
             if (!reply.result().messages().isEmpty() || reply.newMessages() == null) {

@@ -8,7 +8,7 @@ import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.auth.TokenType;
 import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 
 /**
@@ -23,7 +23,7 @@ final class WsAuthenticator {
      * Who a socket belongs to once authenticated: the token's principal (re-checked on each subscribe and when
      * the user changes) and the token's expiry.
      */
-    record Authenticated(TokenPrincipal principal, UserRecord user, long expiresAtSeconds) {
+    record Authenticated(Principal principal, UserRecord user, long expiresAtSeconds) {
     }
 
     WsAuthenticator(JwtService jwt, EngineClient engine) {
@@ -41,14 +41,14 @@ final class WsAuthenticator {
                 return Future.failedFuture(new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
                         "Invalid credentials"));
             }
-            TokenPrincipal principal = claims.principal();
+            Principal principal = claims.principal();
             return engine.verify(principal)
                     .map(user -> new Authenticated(principal, user, claims.expiresAtSeconds()));
         });
     }
 
     /** Checks an authenticated socket's principal against the stored user again (after the user changed). */
-    Future<UserRecord> recheck(TokenPrincipal principal) {
+    Future<UserRecord> recheck(Principal principal) {
         return engine.verify(principal);
     }
 

@@ -8,9 +8,9 @@ import io.kalamdb.engine.live.LiveChange;
 import io.kalamdb.engine.live.Subscription;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.LiveNextBatchRequest;
-import io.kalamdb.server.bus.LiveSubscribeRequest;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.LiveNextBatchRequest;
+import io.kalamdb.engine.api.LiveSubscribeRequest;
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -76,7 +76,7 @@ final class WsConnection {
     private State state = State.OPEN;
     /** A close was started: further client frames are ignored. */
     private boolean closing;
-    private TokenPrincipal principal;
+    private Principal principal;
     private WsAuthenticator.Authenticated who;
     private WsProtocol protocol = WsProtocol.DEFAULT;
     /** Completes when the last subscribe asked for has been answered by the engine. */
@@ -165,7 +165,7 @@ final class WsConnection {
         if (state != State.AUTHENTICATED || closing) {
             return;
         }
-        TokenPrincipal checked = principal;
+        Principal checked = principal;
         authenticator.recheck(checked).onComplete(ar -> {
             if (ar.failed() && state == State.AUTHENTICATED && !closing) {
                 if (principal == checked) {
@@ -443,7 +443,7 @@ final class WsConnection {
             sendAuthSuccess();
             return;
         }
-        TokenPrincipal before = principal;
+        Principal before = principal;
         authenticator.authenticate(token).onComplete(ar -> {
             if (state != State.AUTHENTICATED || closing || principal != before) {
                 return;

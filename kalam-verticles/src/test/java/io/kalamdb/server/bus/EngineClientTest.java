@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.kalamdb.engine.StatementResult;
+import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.SqlRequest;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
@@ -42,7 +44,7 @@ class EngineClientTest {
             received.set(message.body());
             message.reply(new SqlReply(results));
         }).completion());
-        SqlRequest request = new SqlRequest(new TokenPrincipal("alice", Role.USER), "SELECT 1", List.of(), "default");
+        SqlRequest request = new SqlRequest(new Principal("alice", Role.USER), "SELECT 1", List.of(), "default");
 
         assertSame(results, Futures.await(client.execute(request)));
         assertSame(request, received.get());

@@ -18,7 +18,7 @@ import io.kalamdb.server.Futures;
 import io.kalamdb.server.ServerConfig;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.bus.BusCodecs;
-import io.kalamdb.server.engine.EngineOperations;
+import io.kalamdb.engine.service.EngineOperations;
 import io.kalamdb.server.engine.EngineVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;

@@ -1,4 +1,4 @@
-package io.kalamdb.server.bus;
+package io.kalamdb.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
@@ -14,7 +14,7 @@ import java.util.List;
  * @param control   the request's deadline and cancel flag: the HTTP side cancels it when the client goes away,
  *                  the engine worker starts its clock (travels by reference: the event bus codec is local)
  */
-public record SqlRequest(TokenPrincipal principal, String sql, List<Object> params, String namespace,
+public record SqlRequest(Principal principal, String sql, List<Object> params, String namespace,
                          StatementControl control) {
 
     public SqlRequest {
@@ -26,7 +26,7 @@ public record SqlRequest(TokenPrincipal principal, String sql, List<Object> para
     }
 
     /** A request nobody will cancel. */
-    public SqlRequest(TokenPrincipal principal, String sql, List<Object> params, String namespace) {
+    public SqlRequest(Principal principal, String sql, List<Object> params, String namespace) {
         this(principal, sql, params, namespace, new StatementControl());
     }
 }

@@ -1,4 +1,4 @@
-package io.kalamdb.server.bus;
+package io.kalamdb.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,14 +11,14 @@ import io.kalamdb.engine.auth.Role;
  * @param roleClaim the token's role, or null when the token carried none
  * @param generation the token's {@code gen} claim: the user's token generation when it was issued
  */
-public record TokenPrincipal(String userId, Role roleClaim, long generation) {
+public record Principal(String userId, Role roleClaim, long generation) {
 
-    public TokenPrincipal {
+    public Principal {
         requireNonNull(userId, "userId is null");
     }
 
     /** A principal of generation 0 (a user whose credentials never changed). */
-    public TokenPrincipal(String userId, Role roleClaim) {
+    public Principal(String userId, Role roleClaim) {
         this(userId, roleClaim, 0);
     }
 }

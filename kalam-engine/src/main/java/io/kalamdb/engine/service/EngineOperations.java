@@ -1,4 +1,4 @@
-package io.kalamdb.server.engine;
+package io.kalamdb.engine.service;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.kalamdb.server.engine;
+package io.kalamdb.engine.service;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,7 +7,7 @@ import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.auth.UserService;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.Principal;
 
 import java.util.function.LongSupplier;
 
@@ -17,30 +17,30 @@ import java.util.function.LongSupplier;
  * change, role change, admin lock or drop since the token was issued ends it; ADR 0005). Runs on the engine
  * worker, for every request, subscription and WebSocket re-check.
  */
-final class SessionResolver {
+public final class SessionResolver {
     /** The public message of every credential failure on protected routes (reference 2.3). */
     static final String INVALID_CREDENTIALS = "Invalid credentials";
 
     private final UserService users;
     private final LongSupplier nowMicros;
 
-    SessionResolver(UserService users, LongSupplier nowMicros) {
+    public SessionResolver(UserService users, LongSupplier nowMicros) {
         this.users = requireNonNull(users, "users is null");
         this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
     }
 
     /** The session of a protected-route call; failures carry the public messages of reference 2.3. */
-    Session session(TokenPrincipal principal) {
+    public Session session(Principal principal) {
         UserRecord user = check(principal, true);
         return new Session(user.id(), user.role());
     }
 
     /** The user behind a token (auth endpoints); failures say why, as {@code /auth/refresh} does. */
-    UserRecord verify(TokenPrincipal principal) {
+    public UserRecord verify(Principal principal) {
         return check(principal, false);
     }
 
-    private UserRecord check(TokenPrincipal principal, boolean publicMessages) {
+    private UserRecord check(Principal principal, boolean publicMessages) {
         UserRecord user = users.find(principal.userId()).filter(u -> !u.isDeleted()).orElseThrow(() ->
                 new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
                         publicMessages ? INVALID_CREDENTIALS : "User no longer valid"));
