@@ -1,11 +1,14 @@
 package io.kalamdb.server;
 
 /**
- * Every event-bus address of the server, declared in one place; the engine worker consumes them all.
+ * Every event-bus address of the server, declared in one place: the {@code KalamService} proxy sends to them and
+ * {@code KalamServiceVerticle} consumes them all.
  */
 public final class Addresses {
     /** {@code SqlRequest} → {@code SqlReply}: authorise the token's user, then run a batch of SQL. */
     public static final String SQL_EXECUTE = "kalam.sql.execute";
+    /** {@code ScanRequest} → {@code ScanCursor}: open one SELECT as an uncapped stream of row batches. */
+    public static final String SCAN_OPEN = "kalam.scan.open";
     /** {@code LoginRequest} → {@code UserRecord}: check a password (bcrypt, on the worker). */
     public static final String AUTH_LOGIN = "kalam.auth.login";
     /** {@code Principal} → {@code UserRecord}: the live user a valid token names, role claim checked. */

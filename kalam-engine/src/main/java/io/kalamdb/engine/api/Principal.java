@@ -6,7 +6,7 @@ import io.kalamdb.engine.auth.Role;
 
 /**
  * Who a verified token says the caller is: the user id ({@code sub}) and the role claim, if the token had one.
- * The engine worker checks it against the stored user before anything runs.
+ * The engine checks it against the stored user before anything runs.
  *
  * @param roleClaim the token's role, or null when the token carried none
  * @param generation the token's {@code gen} claim: the user's token generation when it was issued

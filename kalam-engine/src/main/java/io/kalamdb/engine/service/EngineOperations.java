@@ -6,56 +6,63 @@ import io.kalamdb.engine.KalamEngine;
 import io.kalamdb.engine.Session;
 import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.auth.UserService;
+import io.kalamdb.engine.live.LiveSink;
+import io.kalamdb.engine.live.SubscribeOptions;
+import io.kalamdb.engine.live.Subscription;
+import io.kalamdb.engine.sql.QueryStream;
+import io.kalamdb.engine.topic.TopicService;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * What the engine worker calls: SQL execution and the user service. In production it is {@link KalamEngine}
- * ({@link #of}); tests of the server layers plug a fake in.
+ * The engine operations {@link LocalKalamService} calls once a caller is resolved and authorised. In production
+ * it is {@link KalamEngine} ({@link #of}); tests of the server layers plug a fake in. Blocking unless said.
  */
 public interface EngineOperations {
 
-    /** Runs a batch; see {@link KalamEngine#execute}. Blocking. */
+    /** Runs a batch; see {@link KalamEngine#execute}. */
     List<StatementResult> execute(Session session, String sql, List<Object> params, String defaultNamespace);
 
     /**
      * Runs a batch; a single write completes when it is durable without holding the calling thread (see
      * {@link KalamEngine#executeAsync}). Parsing and planning happen on the calling thread.
      */
-    default java.util.concurrent.CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql,
-            List<Object> params, String defaultNamespace) {
+    default CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql, List<Object> params,
+                                                                  String defaultNamespace) {
         try {
-            return java.util.concurrent.CompletableFuture.completedFuture(
-                    execute(session, sql, params, defaultNamespace));
+            return CompletableFuture.completedFuture(execute(session, sql, params, defaultNamespace));
         } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 
     UserService users();
 
     /** Topic consumption and acks. */
-    default io.kalamdb.engine.topic.TopicService topics() {
+    default TopicService topics() {
         throw new UnsupportedOperationException("topics are not available in this engine");
     }
 
-    /**
-     * Registers a live subscription and sends its first page to the sink before returning; see
-     * {@link io.kalamdb.engine.live.LiveQueryRegistry#subscribe}. Blocking.
-     */
-    default io.kalamdb.engine.live.Subscription subscribe(Session session, String connectionId, String subscriptionId,
-            String sql, io.kalamdb.engine.live.SubscribeOptions options, io.kalamdb.engine.live.LiveSink sink) {
+    /** Registers a live subscription and sends its first page to the sink before returning. */
+    default Subscription subscribe(Session session, String connectionId, String subscriptionId, String sql,
+                                   SubscribeOptions options, LiveSink sink) {
         throw new UnsupportedOperationException("live queries are not available in this engine");
     }
 
-    /** Sends a subscription's next page of initial data to its sink. Blocking. */
-    default void nextBatch(io.kalamdb.engine.live.Subscription subscription, Long lastSeqId) {
+    /** Sends a subscription's next page of initial data to its sink. */
+    default void nextBatch(Subscription subscription, Long lastSeqId) {
         throw new UnsupportedOperationException("live queries are not available in this engine");
     }
 
     /** Ends a live subscription; idempotent. */
-    default void unsubscribe(io.kalamdb.engine.live.Subscription subscription) {
+    default void unsubscribe(Subscription subscription) {
         throw new UnsupportedOperationException("live queries are not available in this engine");
+    }
+
+    /** Opens one SELECT as an uncapped stream; see {@link KalamEngine#openQuery}. */
+    default QueryStream openQuery(Session session, String sql, List<Object> params, String defaultNamespace) {
+        throw new UnsupportedOperationException("scans are not available in this engine");
     }
 
     static EngineOperations of(KalamEngine engine) {
@@ -68,8 +75,9 @@ public interface EngineOperations {
             }
 
             @Override
-            public java.util.concurrent.CompletableFuture<List<StatementResult>> executeAsync(Session session,
-                    String sql, List<Object> params, String defaultNamespace) {
+            public CompletableFuture<List<StatementResult>> executeAsync(Session session, String sql,
+                                                                         List<Object> params,
+                                                                         String defaultNamespace) {
                 return engine.executeAsync(session, sql, params, defaultNamespace);
             }
 
@@ -79,25 +87,29 @@ public interface EngineOperations {
             }
 
             @Override
-            public io.kalamdb.engine.topic.TopicService topics() {
+            public TopicService topics() {
                 return engine.topics();
             }
 
             @Override
-            public io.kalamdb.engine.live.Subscription subscribe(Session session, String connectionId,
-                    String subscriptionId, String sql, io.kalamdb.engine.live.SubscribeOptions options,
-                    io.kalamdb.engine.live.LiveSink sink) {
+            public Subscription subscribe(Session session, String connectionId, String subscriptionId, String sql,
+                                          SubscribeOptions options, LiveSink sink) {
                 return engine.live().subscribe(session, connectionId, subscriptionId, sql, options, sink);
             }
 
             @Override
-            public void nextBatch(io.kalamdb.engine.live.Subscription subscription, Long lastSeqId) {
+            public void nextBatch(Subscription subscription, Long lastSeqId) {
                 engine.live().nextBatch(subscription, lastSeqId);
             }
 
             @Override
-            public void unsubscribe(io.kalamdb.engine.live.Subscription subscription) {
+            public void unsubscribe(Subscription subscription) {
                 engine.live().unsubscribe(subscription);
+            }
+
+            @Override
+            public QueryStream openQuery(Session session, String sql, List<Object> params, String defaultNamespace) {
+                return engine.openQuery(session, sql, params, defaultNamespace);
             }
         };
     }

@@ -14,29 +14,29 @@ import java.util.function.LongSupplier;
 /**
  * Turns a verified token's principal into the stored user it names (reference 6.3): the user must exist, not
  * be dropped, hold the role the token claims, not be locked, and still be at the token's generation (a password
- * change, role change, admin lock or drop since the token was issued ends it; ADR 0005). Runs on the engine
- * worker, for every request, subscription and WebSocket re-check.
+ * change, role change, admin lock or drop since the token was issued ends it; ADR 0005). Runs inside the
+ * engine ({@link LocalKalamService}), for every request, subscription and WebSocket re-check.
  */
-public final class SessionResolver {
+final class SessionResolver {
     /** The public message of every credential failure on protected routes (reference 2.3). */
     static final String INVALID_CREDENTIALS = "Invalid credentials";
 
     private final UserService users;
     private final LongSupplier nowMicros;
 
-    public SessionResolver(UserService users, LongSupplier nowMicros) {
+    SessionResolver(UserService users, LongSupplier nowMicros) {
         this.users = requireNonNull(users, "users is null");
         this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
     }
 
     /** The session of a protected-route call; failures carry the public messages of reference 2.3. */
-    public Session session(Principal principal) {
+    Session session(Principal principal) {
         UserRecord user = check(principal, true);
         return new Session(user.id(), user.role());
     }
 
     /** The user behind a token (auth endpoints); failures say why, as {@code /auth/refresh} does. */
-    public UserRecord verify(Principal principal) {
+    UserRecord verify(Principal principal) {
         return check(principal, false);
     }
 

@@ -1,6 +1,7 @@
 package io.kalamdb.server.bus;
 
 import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.ScanRequest;
 import io.kalamdb.engine.api.SqlRequest;
 import io.kalamdb.engine.api.LoginRequest;
 import io.kalamdb.engine.api.SetupRequest;
@@ -34,6 +35,8 @@ public final class BusCodecs {
         registerLocal(bus, LiveSubscribeRequest.class);
         registerLocal(bus, LiveNextBatchRequest.class);
         registerLocal(bus, Subscription.class);
+        registerLocal(bus, ScanRequest.class);
+        registerLocal(bus, ScanOpened.class);
     }
 
     private static <T> void registerLocal(EventBus bus, Class<T> type) {

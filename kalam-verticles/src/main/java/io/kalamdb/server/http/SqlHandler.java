@@ -7,7 +7,8 @@ import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.BearerAuthenticator;
-import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
 import io.kalamdb.engine.api.SqlRequest;
 import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
@@ -24,11 +25,11 @@ import java.util.List;
  * connection closes before the answer, the statement is cancelled in the engine.
  */
 final class SqlHandler implements Handler<RoutingContext> {
-    private final EngineClient engine;
+    private final KalamService engine;
     private final BearerAuthenticator authenticator;
     private final UserLimits limits;
 
-    SqlHandler(EngineClient engine, BearerAuthenticator authenticator, UserLimits limits) {
+    SqlHandler(KalamService engine, BearerAuthenticator authenticator, UserLimits limits) {
         this.engine = requireNonNull(engine, "engine is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -55,8 +56,8 @@ final class SqlHandler implements Handler<RoutingContext> {
             SqlRequestParser.ParsedSql parsed = SqlRequestParser.parse(ctx.body().buffer());
             StatementControl control = new StatementControl();
             ctx.response().closeHandler(closed -> control.cancel());
-            results = engine.execute(new SqlRequest(principal, parsed.sql(), parsed.params(), parsed.namespace(),
-                    control));
+            results = EngineCalls.future(engine.execute(new SqlRequest(principal, parsed.sql(), parsed.params(),
+                    parsed.namespace(), control)));
         } catch (RuntimeException e) {
             limits.release(principal.userId());
             return Future.failedFuture(e);

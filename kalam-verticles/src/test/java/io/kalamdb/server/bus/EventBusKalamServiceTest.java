@@ -20,15 +20,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class EngineClientTest {
+class EventBusKalamServiceTest {
     private Vertx vertx;
-    private EngineClient client;
+    private EventBusKalamService client;
 
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
         BusCodecs.register(vertx.eventBus());
-        client = new EngineClient(vertx.eventBus());
+        client = new EventBusKalamService(vertx.eventBus());
     }
 
     @AfterEach
@@ -46,7 +46,7 @@ class EngineClientTest {
         }).completion());
         SqlRequest request = new SqlRequest(new Principal("alice", Role.USER), "SELECT 1", List.of(), "default");
 
-        assertSame(results, Futures.await(client.execute(request)));
+        assertSame(results, Futures.await(EngineCalls.future(client.execute(request))));
         assertSame(request, received.get());
     }
 
@@ -56,11 +56,11 @@ class EngineClientTest {
         Futures.await(vertx.eventBus().consumer(Addresses.AUTH_NEEDS_SETUP,
                 message -> message.reply(new EngineFailure(error))).completion());
 
-        assertSame(error, Futures.failure(client.needsSetup()));
+        assertSame(error, Futures.failure(EngineCalls.future(client.needsSetup())));
     }
 
     @Test
     void noEngineMeansShuttingDown() {
-        assertEquals(KalamErrorCode.SHUTTING_DOWN, Futures.failure(client.needsSetup()).code());
+        assertEquals(KalamErrorCode.SHUTTING_DOWN, Futures.failure(EngineCalls.future(client.needsSetup())).code());
     }
 }
