@@ -188,6 +188,11 @@ public final class KalamEngine implements AutoCloseable {
         return users;
     }
 
+    /** Whether root still has no password, so that nobody can log in before first-run setup. */
+    public boolean needsSetup() {
+        return users.needsSetup();
+    }
+
     /** Registers a listener for committed row changes (live queries, topics). */
     public void addChangeListener(ChangeListener listener) {
         listeners.add(requireNonNull(listener, "listener is null"));

@@ -128,7 +128,7 @@ public final class KalamServer implements AutoCloseable {
 
     /** Whether root still has no password, so that nobody can log in before first-run setup. */
     public boolean needsSetup() {
-        return engine.users().needsSetup();
+        return engine.needsSetup();
     }
 
     public int actualPort() {
