@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.api.SqlRequest;
+import io.kalamdb.engine.api.RowBatch;
+import io.kalamdb.engine.api.ScanCursor;
+import io.kalamdb.engine.api.ScanRequest;
+import io.kalamdb.engine.ColumnInfo;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
@@ -14,6 +18,8 @@ import io.kalamdb.server.Futures;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -62,5 +68,33 @@ class EventBusKalamServiceTest {
     @Test
     void noEngineMeansShuttingDown() {
         assertEquals(KalamErrorCode.SHUTTING_DOWN, Futures.failure(EngineCalls.future(client.needsSetup())).code());
+    }
+
+    @Test
+    void aScanCursorComesBackByReference() {
+        ScanCursor cursor = new ScanCursor() {
+            @Override
+            public List<ColumnInfo> columns() {
+                return List.of();
+            }
+
+            @Override
+            public CompletionStage<RowBatch> nextBatch(int maxRows) {
+                return CompletableFuture.completedFuture(new RowBatch(List.of(), true));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AtomicReference<ScanRequest> received = new AtomicReference<>();
+        Futures.await(vertx.eventBus().<ScanRequest>consumer(Addresses.SCAN_OPEN, message -> {
+            received.set(message.body());
+            message.reply(new ScanOpened(cursor));
+        }).completion());
+        ScanRequest request = new ScanRequest(new Principal("svc", Role.SERVICE), "SELECT 1", List.of(), "default");
+
+        assertSame(cursor, Futures.await(EngineCalls.future(client.openScan(request))));
+        assertSame(request, received.get());
     }
 }
