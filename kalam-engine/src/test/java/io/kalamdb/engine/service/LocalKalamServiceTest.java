@@ -184,6 +184,29 @@ class LocalKalamServiceTest {
     }
 
     @Test
+    void theStatementTimeoutOfTheSessionsRoleBoundsAScan() {
+        // users get 1 ms, everyone else no limit: a scan read one row per batch cannot finish within 1 ms
+        KalamService limited = KalamService.local(fx.engine(), executor, role -> role == Role.USER ? 1L : 0L);
+        KalamException timedOut = assertThrows(KalamException.class, () -> readAll(limited, ALICE));
+        assertEquals(KalamErrorCode.STATEMENT_TIMEOUT, timedOut.code());
+        assertEquals(ROWS, readAll(limited, ROOT));
+    }
+
+    /** Reads a whole scan of the big table one row per batch; the number of rows read. */
+    private static int readAll(KalamService service, Principal who) {
+        int rows = 0;
+        try (ScanCursor cursor = await(service.openScan(new ScanRequest(who, "SELECT id FROM app.big", List.of(),
+                "default")))) {
+            RowBatch batch;
+            do {
+                batch = await(cursor.nextBatch(1));
+                rows += batch.rows().size();
+            } while (!batch.isLast());
+        }
+        return rows;
+    }
+
+    @Test
     void aRejectedCallFailsWithShuttingDown() {
         executor.shutdownNow();
         assertEquals(KalamErrorCode.SHUTTING_DOWN, failure(service.needsSetup()).code());
