@@ -54,6 +54,7 @@ public final class KalamEngine implements AutoCloseable {
     private final TopicService topics;
     private final Housekeeper housekeeper;
     private final Applier applier;
+    private final io.kalamdb.engine.sql.StreamingQueries streaming;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
@@ -73,6 +74,7 @@ public final class KalamEngine implements AutoCloseable {
         LiveViews.register(systemTables, live, config.nodeId());
         TopicViews.register(systemTables, catalog, store);
         QueryRunner queries = new QueryRunner(catalog, store, systemTables);
+        this.streaming = new io.kalamdb.engine.sql.StreamingQueries(catalog, queries);
         this.sql = new SqlExecutor(config, catalog, log, queries, live,
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
                 new TopicExecutor(catalog, log, topics), store);
@@ -172,8 +174,23 @@ public final class KalamEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens one SELECT as a stream of row batches with no row limit and no byte budget (the scan API), authorised
+     * on its plan like any SELECT. Blocking; the stream must be closed (it closes itself after its last row).
+     */
+    public io.kalamdb.engine.sql.QueryStream openQuery(Session session, String sql, List<Object> params,
+                                                      String defaultNamespace) {
+        refuseIfStopped();
+        return streaming.open(session, sql, params, defaultNamespace);
+    }
+
     public UserService users() {
         return users;
+    }
+
+    /** Whether root still has no password, so that nobody can log in before first-run setup. */
+    public boolean needsSetup() {
+        return users.needsSetup();
     }
 
     /** Registers a listener for committed row changes (live queries, topics). */

@@ -1,14 +1,17 @@
 package io.kalamdb.server;
 
 /**
- * Every event-bus address of the server, declared in one place; the engine worker consumes them all.
+ * Every event-bus address of the server, declared in one place: the {@code KalamService} proxy sends to them and
+ * {@code KalamServiceVerticle} consumes them all.
  */
 public final class Addresses {
     /** {@code SqlRequest} → {@code SqlReply}: authorise the token's user, then run a batch of SQL. */
     public static final String SQL_EXECUTE = "kalam.sql.execute";
+    /** {@code ScanRequest} → {@code ScanCursor}: open one SELECT as an uncapped stream of row batches. */
+    public static final String SCAN_OPEN = "kalam.scan.open";
     /** {@code LoginRequest} → {@code UserRecord}: check a password (bcrypt, on the worker). */
     public static final String AUTH_LOGIN = "kalam.auth.login";
-    /** {@code TokenPrincipal} → {@code UserRecord}: the live user a valid token names, role claim checked. */
+    /** {@code Principal} → {@code UserRecord}: the live user a valid token names, role claim checked. */
     public static final String AUTH_VERIFY = "kalam.auth.verify";
     /** no body → {@code Boolean}: whether root still has no password (first-run setup pending). */
     public static final String AUTH_NEEDS_SETUP = "kalam.auth.needs-setup";

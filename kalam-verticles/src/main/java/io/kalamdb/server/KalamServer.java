@@ -4,14 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.KalamEngine;
 import io.kalamdb.server.bus.BusCodecs;
-import io.kalamdb.server.engine.EngineOperations;
-import io.kalamdb.server.engine.EngineVerticle;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.engine.EngineWorkers;
+import io.kalamdb.server.engine.KalamServiceVerticle;
 import io.kalamdb.server.http.HttpApiVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 
 import java.net.BindException;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running server: the engine, a Vert.x instance, the engine worker verticles and the HTTP verticles.
+ * One running server: the engine, a Vert.x instance, the engine service's binder verticles and the HTTP verticles.
  * {@link #start} is what {@code main} runs, and what integration tests run in-process on port 0.
  * Stopping closes Vert.x first (no new requests, verticles undeployed), then the engine.
  */
@@ -97,21 +98,18 @@ public final class KalamServer implements AutoCloseable {
         }
     }
 
-    /** Deploys the engine workers, then the HTTP verticles; the future holds the HTTP deployment's id. */
+    /** Deploys the engine service on its worker pool, then the HTTP verticles; the future holds the HTTP deployment's id. */
     private static Future<String> deploy(Vertx vertx, KalamEngine engine, ServerConfig config,
                                          AtomicInteger boundPort) {
-        int workers = config.engineWorkers();
-        DeploymentOptions engineOptions = new DeploymentOptions()
-                .setThreadingModel(ThreadingModel.WORKER)
-                .setInstances(workers)
-                .setWorkerPoolName(ENGINE_POOL)
-                .setWorkerPoolSize(workers)
-                .setMaxWorkerExecuteTime(MAX_ENGINE_CALL_MINUTES)
-                .setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES);
-        DeploymentOptions httpOptions = new DeploymentOptions()
-                .setInstances(Math.max(1, Runtime.getRuntime().availableProcessors()));
-        return vertx.deployVerticle(() -> new EngineVerticle(EngineOperations.of(engine),
-                        role -> config.statementTimeoutMs(role)), engineOptions)
+        // the engine's own threads: requests take any free one (Vert.x closes the pool with the instance)
+        WorkerExecutor pool = vertx.createSharedWorkerExecutor(ENGINE_POOL, config.engineWorkers(),
+                MAX_ENGINE_CALL_MINUTES, TimeUnit.MINUTES);
+        KalamService service = KalamService.local(engine, EngineWorkers.executor(pool),
+                role -> config.statementTimeoutMs(role));
+        int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        DeploymentOptions httpOptions = new DeploymentOptions().setInstances(eventLoops);
+        return vertx.deployVerticle(() -> new KalamServiceVerticle(service),
+                        new DeploymentOptions().setInstances(eventLoops))
                 .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set,
                                 () -> engine.storageFailure().map(Throwable::getMessage).orElse(null),
                                 () -> engine.diskFull().map(Throwable::getMessage).orElse(null)), httpOptions)
@@ -130,7 +128,7 @@ public final class KalamServer implements AutoCloseable {
 
     /** Whether root still has no password, so that nobody can log in before first-run setup. */
     public boolean needsSetup() {
-        return engine.users().needsSetup();
+        return engine.needsSetup();
     }
 
     public int actualPort() {

@@ -42,7 +42,7 @@ public final class ServerConfig {
      * RocksDB reads), so more concurrent statements than cores keep the write log's batches full.
      */
     public static final ConfigKey<Integer> ENGINE_WORKERS = ConfigKey.integer("server.engine_workers", 32, 1, 1024,
-            "Number of EngineVerticle worker instances (and worker threads): statements run concurrently.");
+            "Number of engine worker threads (the KalamService pool): statements run concurrently.");
     public static final ConfigKey<String> JWT_SECRET = ConfigKey.string("auth.jwt_secret", DEV_JWT_SECRET,
             "HS256 secret of access and refresh tokens (env KALAMDB_JWT_SECRET); at least 32 characters and not "
                     + "the default when server.host is not loopback.");

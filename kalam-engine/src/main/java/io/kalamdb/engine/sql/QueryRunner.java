@@ -179,7 +179,73 @@ public final class QueryRunner {
         return value;
     }
 
+    /**
+     * Opens one query as a stream of rows that nobody caps, once {@code session} may read every table its plan
+     * reads. It runs on a Calcite connection of its own (not this thread's cached one), so its batches may be read
+     * on any thread, one at a time, until the stream is closed; {@code scope} is set again for every batch.
+     */
+    public QueryStream open(String sql, List<Object> params, String defaultNamespace, Session session,
+                            ScanScope scope) {
+        requireNonNull(session, "session is null");
+        Conn conn = new Conn(catalog.version());
+        try {
+            return scope.run(() -> {
+                Plan plan;
+                try {
+                    plan = conn.prepare(sql, defaultNamespace, session);
+                } catch (PlanFailure f) {
+                    throw f.error;
+                }
+                try {
+                    PreparedStatement ps = plan.statement();
+                    for (int i = 0; i < params.size(); i++) {
+                        ps.setObject(i + 1, jdbcParam(params.get(i)));
+                    }
+                    ResultSet rs = ps.executeQuery();
+                    describe(rs, plan);
+                    return new QueryStream(sql, plan.schema, plan.jdbcTypes, rs, scope, conn::close);
+                } catch (SQLException | RuntimeException e) {
+                    throw translate(e, sql);
+                }
+            });
+        } catch (RuntimeException e) {
+            conn.close();
+            throw e;
+        }
+    }
+
     private Output read(ResultSet rs, int maxRows, Plan plan, ResultBudget budget) throws SQLException {
+        describe(rs, plan);
+        List<ColumnInfo> schema = plan.schema;
+        int[] jdbcTypes = plan.jdbcTypes;
+        List<Object[]> rows = new ArrayList<>();
+        boolean hasMore = false;
+        while (rs.next()) {
+            if (rows.size() >= maxRows) {
+                hasMore = true;
+                break;
+            }
+            Object[] row = row(rs, jdbcTypes, schema);
+            if (!budget.admit(row)) {
+                hasMore = true;
+                break;
+            }
+            rows.add(row);
+        }
+        return new Output(schema, rows, hasMore);
+    }
+
+    /** The current row of {@code rs} in its stored representation. */
+    static Object[] row(ResultSet rs, int[] jdbcTypes, List<ColumnInfo> schema) throws SQLException {
+        Object[] row = new Object[jdbcTypes.length];
+        for (int i = 1; i <= jdbcTypes.length; i++) {
+            row[i - 1] = value(rs, i, jdbcTypes[i - 1], schema.get(i - 1).type());
+        }
+        return row;
+    }
+
+    /** Reads the plan's result columns from {@code rs} the first time it runs. */
+    private void describe(ResultSet rs, Plan plan) throws SQLException {
         if (plan.schema == null) {
             ResultSetMetaData md = rs.getMetaData();
             int columns = md.getColumnCount();
@@ -192,27 +258,6 @@ public final class QueryRunner {
             plan.jdbcTypes = types;
             plan.schema = List.copyOf(columnInfos);
         }
-        List<ColumnInfo> schema = plan.schema;
-        int[] jdbcTypes = plan.jdbcTypes;
-        int n = jdbcTypes.length;
-        List<Object[]> rows = new ArrayList<>();
-        boolean hasMore = false;
-        while (rs.next()) {
-            if (rows.size() >= maxRows) {
-                hasMore = true;
-                break;
-            }
-            Object[] row = new Object[n];
-            for (int i = 1; i <= n; i++) {
-                row[i - 1] = value(rs, i, jdbcTypes[i - 1], schema.get(i - 1).type());
-            }
-            if (!budget.admit(row)) {
-                hasMore = true;
-                break;
-            }
-            rows.add(row);
-        }
-        return new Output(schema, rows, hasMore);
     }
 
     private ColumnInfo columnInfo(ResultSetMetaData md, int i) throws SQLException {

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 
 import java.util.Locale;
@@ -34,7 +34,7 @@ public final class BearerAuthenticator {
      *
      * @param authorization the header value, or null when absent
      */
-    public Future<TokenPrincipal> authenticate(String authorization) {
+    public Future<Principal> authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             return Future.failedFuture(new KalamException(KalamErrorCode.MISSING_AUTHORIZATION,
                     "Authentication required"));

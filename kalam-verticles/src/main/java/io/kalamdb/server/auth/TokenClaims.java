@@ -3,7 +3,7 @@ package io.kalamdb.server.auth;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.auth.Role;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.Principal;
 
 /**
  * The claims of a token whose signature, issuer and lifetime were checked.
@@ -20,7 +20,7 @@ public record TokenClaims(String subject, Role role, String email, TokenType typ
         requireNonNull(type, "type is null");
     }
 
-    public TokenPrincipal principal() {
-        return new TokenPrincipal(subject, role, generation);
+    public Principal principal() {
+        return new Principal(subject, role, generation);
     }
 }

@@ -1,5 +1,6 @@
 package io.kalamdb.server.bus;
 
+import io.kalamdb.engine.api.SqlRequest;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.StatementResult;
@@ -7,7 +8,7 @@ import io.kalamdb.engine.StatementResult;
 import java.util.List;
 
 /**
- * The engine worker's answer to a {@link SqlRequest}: one result per statement, in order.
+ * The reply on the bus to a {@link SqlRequest}: one result per statement, in order.
  */
 public record SqlReply(List<StatementResult> results) {
 

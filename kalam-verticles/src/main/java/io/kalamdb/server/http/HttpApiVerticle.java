@@ -7,7 +7,9 @@ import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.ServerConfig;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.auth.JwtService;
-import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
+import io.kalamdb.server.bus.EventBusKalamService;
 import io.kalamdb.server.bus.EngineFailure;
 import io.kalamdb.server.ws.LiveQueryWebSocketHandler;
 import io.kalamdb.server.ws.WsSettings;
@@ -80,7 +82,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        EngineClient engine = new EngineClient(vertx.eventBus());
+        KalamService engine = new EventBusKalamService(vertx.eventBus());
         JwtService jwt = new JwtService(vertx, config.jwtSecret(), config.jwtExpiryHours(), config.jwtLeewaySecs(),
                 Clock.systemUTC());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxRequestBodySize());

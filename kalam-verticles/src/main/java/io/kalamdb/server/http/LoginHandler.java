@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.JwtService;
-import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.LoginRequest;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
+import io.kalamdb.engine.api.LoginRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -24,10 +25,10 @@ final class LoginHandler implements Handler<RoutingContext> {
     static final int MAX_PASSWORD_LENGTH = 256;
     private static final Set<String> FIELDS = Set.of("user", "username", "password");
 
-    private final EngineClient engine;
+    private final KalamService engine;
     private final JwtService jwt;
 
-    LoginHandler(EngineClient engine, JwtService jwt) {
+    LoginHandler(KalamService engine, JwtService jwt) {
         this.engine = requireNonNull(engine, "engine is null");
         this.jwt = requireNonNull(jwt, "jwt is null");
     }
@@ -41,7 +42,7 @@ final class LoginHandler implements Handler<RoutingContext> {
             Responses.authError(ctx, e);
             return;
         }
-        engine.login(request)
+        EngineCalls.future(engine.login(request))
                 .recover(LoginHandler::hideWhy)
                 .onSuccess(user -> TokenAnswer.send(ctx, user, jwt.issue(user)))
                 .onFailure(failure -> Responses.authError(ctx, failure));
@@ -74,7 +75,7 @@ final class LoginHandler implements Handler<RoutingContext> {
 
     /** Wrong password, unknown user, dropped user: all answer the same "Invalid credentials". */
     private static <T> Future<T> hideWhy(Throwable failure) {
-        KalamException error = EngineClient.unwrap(failure);
+        KalamException error = EngineCalls.unwrap(failure);
         if (error.code() == KalamErrorCode.INVALID_CREDENTIALS) {
             return Future.failedFuture(new KalamException(KalamErrorCode.INVALID_CREDENTIALS, "Invalid credentials"));
         }

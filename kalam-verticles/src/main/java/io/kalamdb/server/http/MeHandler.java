@@ -7,7 +7,8 @@ import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.auth.TokenType;
-import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -18,10 +19,10 @@ import io.vertx.ext.web.RoutingContext;
  * {@code kalamdb_auth} cookie.
  */
 final class MeHandler implements Handler<RoutingContext> {
-    private final EngineClient engine;
+    private final KalamService engine;
     private final JwtService jwt;
 
-    MeHandler(EngineClient engine, JwtService jwt) {
+    MeHandler(KalamService engine, JwtService jwt) {
         this.engine = requireNonNull(engine, "engine is null");
         this.jwt = requireNonNull(jwt, "jwt is null");
     }
@@ -39,7 +40,7 @@ final class MeHandler implements Handler<RoutingContext> {
         }
         jwt.verify(token)
                 .compose(claims -> claims.type() == TokenType.ACCESS
-                        ? engine.verify(claims.principal())
+                        ? EngineCalls.future(engine.verify(claims.principal()))
                         : Future.failedFuture(new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
                                 "Invalid credentials")))
                 .onSuccess(user -> Responses.json(ctx, 200, AuthJson.me(user)))

@@ -7,7 +7,8 @@ import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.auth.TokenType;
-import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -19,10 +20,10 @@ import io.vertx.ext.web.RoutingContext;
  * Bearer header → a new token pair, once the user still exists with the role the token claims.
  */
 final class RefreshHandler implements Handler<RoutingContext> {
-    private final EngineClient engine;
+    private final KalamService engine;
     private final JwtService jwt;
 
-    RefreshHandler(EngineClient engine, JwtService jwt) {
+    RefreshHandler(KalamService engine, JwtService jwt) {
         this.engine = requireNonNull(engine, "engine is null");
         this.jwt = requireNonNull(jwt, "jwt is null");
     }
@@ -40,7 +41,7 @@ final class RefreshHandler implements Handler<RoutingContext> {
         }
         jwt.verify(token)
                 .compose(claims -> claims.type() == TokenType.REFRESH
-                        ? engine.verify(claims.principal())
+                        ? EngineCalls.future(engine.verify(claims.principal()))
                         : Future.failedFuture(new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
                                 "Refresh endpoint requires a refresh token")))
                 .onSuccess(user -> TokenAnswer.send(ctx, user, jwt.issue(user)))

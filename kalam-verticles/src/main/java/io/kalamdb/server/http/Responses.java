@@ -2,7 +2,8 @@ package io.kalamdb.server.http;
 
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
 import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;
 import io.vertx.core.buffer.Buffer;
@@ -33,7 +34,7 @@ final class Responses {
 
     /** The error body of a protected route for any failure (unknown failures become INTERNAL_ERROR). */
     static void apiError(RoutingContext ctx, Throwable failure, long startNanos) {
-        KalamException error = EngineClient.unwrap(failure);
+        KalamException error = EngineCalls.unwrap(failure);
         json(ctx, ErrorMapper.httpStatus(error.code()),
                 SqlResponseWriter.error(error.code(), ClientMessages.of(error), SqlResponseWriter.tookMs(startNanos)));
     }
@@ -43,7 +44,7 @@ final class Responses {
      * {@code {"error":message,"code":…}} (reference 2.6).
      */
     static void topicError(RoutingContext ctx, Throwable failure, long startNanos) {
-        KalamException error = EngineClient.unwrap(failure);
+        KalamException error = EngineCalls.unwrap(failure);
         switch (error.code()) {
             case MISSING_AUTHORIZATION, INVALID_CREDENTIALS, TOKEN_EXPIRED, ACCOUNT_LOCKED, SETUP_REQUIRED ->
                     apiError(ctx, failure, startNanos);
@@ -54,7 +55,7 @@ final class Responses {
 
     /** The error body of an auth endpoint for any failure. */
     static void authError(RoutingContext ctx, Throwable failure) {
-        KalamException error = EngineClient.unwrap(failure);
+        KalamException error = EngineCalls.unwrap(failure);
         KalamErrorCode code = error.code();
         json(ctx, ErrorMapper.authStatus(code), new JsonObject()
                 .put("error", ErrorMapper.authErrorKind(code))

@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.SetupRequest;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
+import io.kalamdb.engine.api.SetupRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,9 +21,9 @@ import java.util.Set;
 final class SetupHandler implements Handler<RoutingContext> {
     private static final Set<String> FIELDS = Set.of("user", "password", "root_password", "email");
 
-    private final EngineClient engine;
+    private final KalamService engine;
 
-    SetupHandler(EngineClient engine) {
+    SetupHandler(KalamService engine) {
         this.engine = requireNonNull(engine, "engine is null");
     }
 
@@ -42,7 +43,7 @@ final class SetupHandler implements Handler<RoutingContext> {
             Responses.authError(ctx, e);
             return;
         }
-        engine.setup(request)
+        EngineCalls.future(engine.setup(request))
                 .onSuccess(user -> Responses.json(ctx, 200, new JsonObject()
                         .put("user", AuthJson.userInfo(user))
                         .put("message", "Server setup complete. Root password configured and DBA user '" + user.id()

@@ -3,7 +3,8 @@ package io.kalamdb.server.http;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,9 +17,9 @@ final class SetupStatusHandler implements Handler<RoutingContext> {
             + "password, root_password, and optional email.";
     static final String READY = "Server is configured and ready.";
 
-    private final EngineClient engine;
+    private final KalamService engine;
 
-    SetupStatusHandler(EngineClient engine) {
+    SetupStatusHandler(KalamService engine) {
         this.engine = requireNonNull(engine, "engine is null");
     }
 
@@ -28,7 +29,7 @@ final class SetupStatusHandler implements Handler<RoutingContext> {
             Responses.authError(ctx, KalamException.permissionDenied("Setup status is only available from localhost"));
             return;
         }
-        engine.needsSetup()
+        EngineCalls.future(engine.needsSetup())
                 .onSuccess(needed -> Responses.json(ctx, 200, new JsonObject()
                         .put("needs_setup", needed)
                         .put("message", needed ? NEEDS_SETUP : READY)))

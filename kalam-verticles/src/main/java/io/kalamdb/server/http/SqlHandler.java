@@ -7,9 +7,10 @@ import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.BearerAuthenticator;
-import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.SqlRequest;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
+import io.kalamdb.engine.api.SqlRequest;
+import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -24,11 +25,11 @@ import java.util.List;
  * connection closes before the answer, the statement is cancelled in the engine.
  */
 final class SqlHandler implements Handler<RoutingContext> {
-    private final EngineClient engine;
+    private final KalamService engine;
     private final BearerAuthenticator authenticator;
     private final UserLimits limits;
 
-    SqlHandler(EngineClient engine, BearerAuthenticator authenticator, UserLimits limits) {
+    SqlHandler(KalamService engine, BearerAuthenticator authenticator, UserLimits limits) {
         this.engine = requireNonNull(engine, "engine is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -44,7 +45,7 @@ final class SqlHandler implements Handler<RoutingContext> {
                 .onFailure(failure -> Responses.apiError(ctx, failure, start));
     }
 
-    private Future<List<StatementResult>> admitted(RoutingContext ctx, TokenPrincipal principal) {
+    private Future<List<StatementResult>> admitted(RoutingContext ctx, Principal principal) {
         UserLimits.Refusal refusal = limits.admit(principal.userId());
         if (refusal != null) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
@@ -55,8 +56,8 @@ final class SqlHandler implements Handler<RoutingContext> {
             SqlRequestParser.ParsedSql parsed = SqlRequestParser.parse(ctx.body().buffer());
             StatementControl control = new StatementControl();
             ctx.response().closeHandler(closed -> control.cancel());
-            results = engine.execute(new SqlRequest(principal, parsed.sql(), parsed.params(), parsed.namespace(),
-                    control));
+            results = EngineCalls.future(engine.execute(new SqlRequest(principal, parsed.sql(), parsed.params(),
+                    parsed.namespace(), control)));
         } catch (RuntimeException e) {
             limits.release(principal.userId());
             return Future.failedFuture(e);

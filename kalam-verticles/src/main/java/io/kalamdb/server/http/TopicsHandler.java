@@ -5,11 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.topic.ConsumeResult;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.server.auth.BearerAuthenticator;
-import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.TokenPrincipal;
-import io.kalamdb.server.bus.TopicAckRequest;
-import io.kalamdb.server.bus.TopicConsumeReply;
-import io.kalamdb.server.bus.TopicConsumeRequest;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
+import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.TopicAckRequest;
+import io.kalamdb.engine.api.TopicConsumeReply;
+import io.kalamdb.engine.api.TopicConsumeRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,10 +28,10 @@ import java.util.Base64;
  */
 final class TopicsHandler {
     private final Vertx vertx;
-    private final EngineClient engine;
+    private final KalamService engine;
     private final BearerAuthenticator authenticator;
 
-    TopicsHandler(Vertx vertx, EngineClient engine, BearerAuthenticator authenticator) {
+    TopicsHandler(Vertx vertx, KalamService engine, BearerAuthenticator authenticator) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
@@ -49,9 +50,10 @@ final class TopicsHandler {
     }
 
     /** Consumes; when empty and time remains, waits for the next message (or the deadline) and tries again. */
-    private Future<ConsumeResult> poll(TokenPrincipal principal, TopicRequestParser.Consume parsed, long deadline) {
+    private Future<ConsumeResult> poll(Principal principal, TopicRequestParser.Consume parsed, long deadline) {
         boolean mayWait = System.currentTimeMillis() < deadline;
-        return engine.consume(new TopicConsumeRequest(principal, parsed.request(), mayWait)).compose(reply -> {
+        TopicConsumeRequest request = new TopicConsumeRequest(principal, parsed.request(), mayWait);
+        return EngineCalls.future(engine.consume(request)).compose(reply -> {
             if (!reply.result().messages().isEmpty() || reply.newMessages() == null) {
                 return Future.succeededFuture(reply.result());
             }
@@ -81,8 +83,8 @@ final class TopicsHandler {
         authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
                 .compose(principal -> {
                     TopicRequestParser.Ack parsed = TopicRequestParser.ack(ctx.body().buffer());
-                    return engine.ack(new TopicAckRequest(principal, parsed.topic(), parsed.group(),
-                            parsed.partition(), parsed.offset(), parsed.consumer()));
+                    return EngineCalls.future(engine.ack(new TopicAckRequest(principal, parsed.topic(),
+                            parsed.group(), parsed.partition(), parsed.offset(), parsed.consumer())));
                 })
                 .onSuccess(committed -> Responses.json(ctx, 200, new JsonObject().put("success", true)
                         .put("acknowledged_offset", committed)))

@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.server.Addresses;
 import io.kalamdb.server.auth.JwtService;
-import io.kalamdb.server.bus.EngineClient;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
 import io.kalamdb.server.error.ErrorMapper;
 import io.kalamdb.server.http.SqlResponseWriter;
 import io.vertx.core.Context;
@@ -47,13 +48,13 @@ public final class LiveQueryWebSocketHandler implements Handler<RoutingContext> 
     private final Vertx vertx;
     private final WsSettings settings;
     private final WsAuthenticator authenticator;
-    private final EngineClient engine;
+    private final KalamService engine;
     private final Set<WsConnection> connections = new HashSet<>();
     private final long heartbeatTimer;
     private final MessageConsumer<String> userChanges;
     private boolean shuttingDown;
 
-    public LiveQueryWebSocketHandler(Vertx vertx, WsSettings settings, JwtService jwt, EngineClient engine) {
+    public LiveQueryWebSocketHandler(Vertx vertx, WsSettings settings, JwtService jwt, KalamService engine) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.engine = requireNonNull(engine, "engine is null");

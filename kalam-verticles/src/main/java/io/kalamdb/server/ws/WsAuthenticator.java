@@ -7,8 +7,9 @@ import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.auth.TokenType;
-import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
+import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 
 /**
@@ -17,16 +18,16 @@ import io.vertx.core.Future;
  */
 final class WsAuthenticator {
     private final JwtService jwt;
-    private final EngineClient engine;
+    private final KalamService engine;
 
     /**
      * Who a socket belongs to once authenticated: the token's principal (re-checked on each subscribe and when
      * the user changes) and the token's expiry.
      */
-    record Authenticated(TokenPrincipal principal, UserRecord user, long expiresAtSeconds) {
+    record Authenticated(Principal principal, UserRecord user, long expiresAtSeconds) {
     }
 
-    WsAuthenticator(JwtService jwt, EngineClient engine) {
+    WsAuthenticator(JwtService jwt, KalamService engine) {
         this.jwt = requireNonNull(jwt, "jwt is null");
         this.engine = requireNonNull(engine, "engine is null");
     }
@@ -41,15 +42,15 @@ final class WsAuthenticator {
                 return Future.failedFuture(new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
                         "Invalid credentials"));
             }
-            TokenPrincipal principal = claims.principal();
-            return engine.verify(principal)
+            Principal principal = claims.principal();
+            return EngineCalls.future(engine.verify(principal))
                     .map(user -> new Authenticated(principal, user, claims.expiresAtSeconds()));
         });
     }
 
     /** Checks an authenticated socket's principal against the stored user again (after the user changed). */
-    Future<UserRecord> recheck(TokenPrincipal principal) {
-        return engine.verify(principal);
+    Future<UserRecord> recheck(Principal principal) {
+        return EngineCalls.future(engine.verify(principal));
     }
 
     long leewaySeconds() {

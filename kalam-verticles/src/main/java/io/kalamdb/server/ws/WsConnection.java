@@ -7,10 +7,11 @@ import io.kalamdb.engine.live.InitialBatch;
 import io.kalamdb.engine.live.LiveChange;
 import io.kalamdb.engine.live.Subscription;
 import io.kalamdb.server.auth.BearerAuthenticator;
-import io.kalamdb.server.bus.EngineClient;
-import io.kalamdb.server.bus.LiveNextBatchRequest;
-import io.kalamdb.server.bus.LiveSubscribeRequest;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.EngineCalls;
+import io.kalamdb.engine.api.LiveNextBatchRequest;
+import io.kalamdb.engine.api.LiveSubscribeRequest;
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -64,7 +65,7 @@ final class WsConnection {
     private final String connectionId;
     private final WsSettings settings;
     private final WsAuthenticator authenticator;
-    private final EngineClient engine;
+    private final KalamService engine;
     private final boolean compressAllowed;
     private final Consumer<WsConnection> onClosed;
     /** Frames in flight on a connection (undrained or not) may reach this many times the pending bound. */
@@ -76,7 +77,7 @@ final class WsConnection {
     private State state = State.OPEN;
     /** A close was started: further client frames are ignored. */
     private boolean closing;
-    private TokenPrincipal principal;
+    private Principal principal;
     private WsAuthenticator.Authenticated who;
     private WsProtocol protocol = WsProtocol.DEFAULT;
     /** Completes when the last subscribe asked for has been answered by the engine. */
@@ -90,7 +91,7 @@ final class WsConnection {
     private final ArrayDeque<IncomingMessage.Complete> heldDuringAuth = new ArrayDeque<>();
 
     WsConnection(ServerWebSocket socket, Context context, String connectionId, WsSettings settings,
-                 WsAuthenticator authenticator, EngineClient engine, boolean compressAllowed,
+                 WsAuthenticator authenticator, KalamService engine, boolean compressAllowed,
                  Consumer<WsConnection> onClosed) {
         this.socket = requireNonNull(socket, "socket is null");
         this.context = requireNonNull(context, "context is null");
@@ -165,11 +166,11 @@ final class WsConnection {
         if (state != State.AUTHENTICATED || closing) {
             return;
         }
-        TokenPrincipal checked = principal;
+        Principal checked = principal;
         authenticator.recheck(checked).onComplete(ar -> {
             if (ar.failed() && state == State.AUTHENTICATED && !closing) {
                 if (principal == checked) {
-                    end(AUTH_REVOKED, EngineClient.unwrap(ar.cause()).getMessage(), "Credentials revoked");
+                    end(AUTH_REVOKED, EngineCalls.unwrap(ar.cause()).getMessage(), "Credentials revoked");
                 } else {
                     recheck(); // re-authenticated meanwhile: the new token must hold against the changed user too
                 }
@@ -443,13 +444,13 @@ final class WsConnection {
             sendAuthSuccess();
             return;
         }
-        TokenPrincipal before = principal;
+        Principal before = principal;
         authenticator.authenticate(token).onComplete(ar -> {
             if (state != State.AUTHENTICATED || closing || principal != before) {
                 return;
             }
             if (ar.failed() || !ar.result().principal().userId().equals(before.userId())) {
-                String why = ar.failed() ? EngineClient.unwrap(ar.cause()).getMessage()
+                String why = ar.failed() ? EngineCalls.unwrap(ar.cause()).getMessage()
                         : "the token names another user";
                 end(AUTH_REVOKED, "Re-authentication failed: " + why, "Authentication failed");
                 return;
@@ -500,8 +501,8 @@ final class WsConnection {
                 return;
             }
             try {
-                engine.subscribe(new LiveSubscribeRequest(principal, connectionId, id, request.sql(),
-                        request.options(), new SubscriptionSink(this, sub))).onComplete(ar -> {
+                EngineCalls.future(engine.subscribe(new LiveSubscribeRequest(principal, connectionId, id,
+                        request.sql(), request.options(), new SubscriptionSink(this, sub)))).onComplete(ar -> {
                             try {
                                 onSubscribed(sub, ar);
                             } finally {
@@ -526,7 +527,7 @@ final class WsConnection {
         subscriptions.remove(sub.id(), sub);
         if (!sub.isEnded() && state != State.CLOSED) {
             sub.end();
-            KalamException error = EngineClient.unwrap(ar.cause());
+            KalamException error = EngineCalls.unwrap(ar.cause());
             sendError(sub.id(), ErrorMapper.wsCode(error.code()), ClientMessages.of(error));
         }
     }
@@ -541,9 +542,10 @@ final class WsConnection {
             sendError(id == null ? "protocol" : id, "NOT_FOUND", "Subscription not found: " + id);
             return;
         }
-        engine.nextBatch(new LiveNextBatchRequest(sub.handle(), request.lastSeqId())).onFailure(failure -> {
+        LiveNextBatchRequest next = new LiveNextBatchRequest(sub.handle(), request.lastSeqId());
+        EngineCalls.future(engine.nextBatch(next)).onFailure(failure -> {
             if (!sub.isEnded() && state != State.CLOSED) {
-                sendError(id, "BATCH_FETCH_FAILED", ClientMessages.of(EngineClient.unwrap(failure)));
+                sendError(id, "BATCH_FETCH_FAILED", ClientMessages.of(EngineCalls.unwrap(failure)));
             }
         });
     }
@@ -571,8 +573,8 @@ final class WsConnection {
     }
 
     private void unsubscribeInEngine(Subscription handle) {
-        engine.unsubscribe(handle).onFailure(e -> LOG.debug("unsubscribe failed [connection={}, live={}]",
-                connectionId, handle.liveId(), e));
+        EngineCalls.future(engine.unsubscribe(handle)).onFailure(e -> LOG.debug(
+                "unsubscribe failed [connection={}, live={}]", connectionId, handle.liveId(), e));
     }
 
     private void onAuthTimeout() {

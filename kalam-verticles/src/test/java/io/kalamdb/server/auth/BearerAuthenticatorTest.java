@@ -7,7 +7,7 @@ import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.Futures;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
@@ -37,8 +37,8 @@ class BearerAuthenticatorTest {
     @Test
     void accessTokenGivesThePrincipal() {
         TokenPair pair = jwt.issue(JwtServiceTest.user("alice", Role.SERVICE));
-        TokenPrincipal principal = Futures.await(authenticator.authenticate("Bearer " + pair.accessToken()));
-        assertEquals(new TokenPrincipal("alice", Role.SERVICE), principal);
+        Principal principal = Futures.await(authenticator.authenticate("Bearer " + pair.accessToken()));
+        assertEquals(new Principal("alice", Role.SERVICE), principal);
         assertEquals(principal, Futures.await(authenticator.authenticate("bearer  " + pair.accessToken() + " ")));
     }
 

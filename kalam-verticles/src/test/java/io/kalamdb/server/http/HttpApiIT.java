@@ -18,10 +18,11 @@ import io.kalamdb.server.Futures;
 import io.kalamdb.server.ServerConfig;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.bus.BusCodecs;
-import io.kalamdb.server.engine.EngineOperations;
-import io.kalamdb.server.engine.EngineVerticle;
+import io.kalamdb.engine.service.EngineOperations;
+import io.kalamdb.server.engine.EngineWorkers;
+import io.kalamdb.server.engine.KalamServiceVerticle;
+import io.kalamdb.engine.service.LocalKalamService;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -75,8 +76,11 @@ class HttpApiIT {
         ServerConfig config = ServerConfig.of(Map.of("server.port", "0", "auth.jwt_secret", SECRET,
                 "security.max_request_body_size", Integer.toString(MAX_BODY)));
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
-        Futures.await(vertx.deployVerticle(() -> new EngineVerticle(new FakeEngine(users)),
-                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)));
+        // the real in-process service (session checks, authorisation) over canned engine answers
+        LocalKalamService service = new LocalKalamService(new FakeEngine(users),
+                EngineWorkers.executor(vertx.createSharedWorkerExecutor("test-engine", 2)), role -> 0L);
+        Futures.await(vertx.deployVerticle(() -> new KalamServiceVerticle(service),
+                new DeploymentOptions().setInstances(2)));
         Futures.await(vertx.deployVerticle(() -> new HttpApiVerticle(config, bound::add),
                 new DeploymentOptions().setInstances(3)));
         assertEquals(1, bound.size(), "every instance shares one random port: " + bound);

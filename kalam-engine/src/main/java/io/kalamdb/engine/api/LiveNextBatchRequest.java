@@ -1,4 +1,4 @@
-package io.kalamdb.server.bus;
+package io.kalamdb.engine.api;
 
 import static java.util.Objects.requireNonNull;
 

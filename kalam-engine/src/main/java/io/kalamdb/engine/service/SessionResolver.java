@@ -1,4 +1,4 @@
-package io.kalamdb.server.engine;
+package io.kalamdb.engine.service;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,15 +7,15 @@ import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.auth.UserService;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.Principal;
 
 import java.util.function.LongSupplier;
 
 /**
  * Turns a verified token's principal into the stored user it names (reference 6.3): the user must exist, not
  * be dropped, hold the role the token claims, not be locked, and still be at the token's generation (a password
- * change, role change, admin lock or drop since the token was issued ends it; ADR 0005). Runs on the engine
- * worker, for every request, subscription and WebSocket re-check.
+ * change, role change, admin lock or drop since the token was issued ends it; ADR 0005). Runs inside the
+ * engine ({@link LocalKalamService}), for every request, subscription and WebSocket re-check.
  */
 final class SessionResolver {
     /** The public message of every credential failure on protected routes (reference 2.3). */
@@ -30,17 +30,17 @@ final class SessionResolver {
     }
 
     /** The session of a protected-route call; failures carry the public messages of reference 2.3. */
-    Session session(TokenPrincipal principal) {
+    Session session(Principal principal) {
         UserRecord user = check(principal, true);
         return new Session(user.id(), user.role());
     }
 
     /** The user behind a token (auth endpoints); failures say why, as {@code /auth/refresh} does. */
-    UserRecord verify(TokenPrincipal principal) {
+    UserRecord verify(Principal principal) {
         return check(principal, false);
     }
 
-    private UserRecord check(TokenPrincipal principal, boolean publicMessages) {
+    private UserRecord check(Principal principal, boolean publicMessages) {
         UserRecord user = users.find(principal.userId()).filter(u -> !u.isDeleted()).orElseThrow(() ->
                 new KalamException(KalamErrorCode.INVALID_CREDENTIALS,
                         publicMessages ? INVALID_CREDENTIALS : "User no longer valid"));

@@ -1,4 +1,4 @@
-package io.kalamdb.server.bus;
+package io.kalamdb.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,7 +11,7 @@ import io.kalamdb.engine.live.SubscribeOptions;
  *
  * @param sink receives the initial pages and the changes on engine threads; it must only enqueue
  */
-public record LiveSubscribeRequest(TokenPrincipal principal, String connectionId, String subscriptionId, String sql,
+public record LiveSubscribeRequest(Principal principal, String connectionId, String subscriptionId, String sql,
                                    SubscribeOptions options, LiveSink sink) {
 
     public LiveSubscribeRequest {

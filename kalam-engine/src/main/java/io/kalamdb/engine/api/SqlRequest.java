@@ -1,4 +1,4 @@
-package io.kalamdb.server.bus;
+package io.kalamdb.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,14 +7,14 @@ import io.kalamdb.engine.StatementControl;
 import java.util.List;
 
 /**
- * One {@code POST /v1/api/sql} call for the engine worker: the caller's token principal and the batch.
+XX: the caller's token principal and the batch.
  *
  * @param params    positional parameters ({@code $1 …}); JSON values as Java values (see {@code SqlRequestParser})
  * @param namespace the default namespace of unqualified table names
  * @param control   the request's deadline and cancel flag: the HTTP side cancels it when the client goes away,
- *                  the engine worker starts its clock (travels by reference: the event bus codec is local)
+ *                  the engine starts its clock when the work starts (travels by reference)
  */
-public record SqlRequest(TokenPrincipal principal, String sql, List<Object> params, String namespace,
+public record SqlRequest(Principal principal, String sql, List<Object> params, String namespace,
                          StatementControl control) {
 
     public SqlRequest {
@@ -26,7 +26,7 @@ public record SqlRequest(TokenPrincipal principal, String sql, List<Object> para
     }
 
     /** A request nobody will cancel. */
-    public SqlRequest(TokenPrincipal principal, String sql, List<Object> params, String namespace) {
+    public SqlRequest(Principal principal, String sql, List<Object> params, String namespace) {
         this(principal, sql, params, namespace, new StatementControl());
     }
 }

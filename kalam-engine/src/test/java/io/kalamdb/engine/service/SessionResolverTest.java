@@ -1,4 +1,4 @@
-package io.kalamdb.server.engine;
+package io.kalamdb.engine.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,8 +8,7 @@ import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.server.FakeUserService;
-import io.kalamdb.server.bus.TokenPrincipal;
+import io.kalamdb.engine.api.Principal;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +21,8 @@ class SessionResolverTest {
 
     @Test
     void sessionUsesTheStoredRole() {
-        assertEquals(new Session("alice", Role.USER), resolver.session(new TokenPrincipal("alice", Role.USER)));
-        assertEquals(new Session("ops", Role.DBA), resolver.session(new TokenPrincipal("ops", null)));
+        assertEquals(new Session("alice", Role.USER), resolver.session(new Principal("alice", Role.USER)));
+        assertEquals(new Session("ops", Role.DBA), resolver.session(new Principal("ops", null)));
     }
 
     @Test
@@ -32,15 +31,15 @@ class SessionResolverTest {
         users.put(alice.withRole(Role.USER, NOW).deleted(NOW).withLogin(0, null, null));
         users.add("bob", "pw", Role.USER);
 
-        assertPublic(new TokenPrincipal("nobody", Role.USER));
-        assertPublic(new TokenPrincipal("alice", Role.USER));
-        assertPublic(new TokenPrincipal("bob", Role.SYSTEM));
+        assertPublic(new Principal("nobody", Role.USER));
+        assertPublic(new Principal("alice", Role.USER));
+        assertPublic(new Principal("bob", Role.SYSTEM));
 
         assertEquals("User no longer valid",
-                assertThrows(KalamException.class, () -> resolver.verify(new TokenPrincipal("alice", null)))
+                assertThrows(KalamException.class, () -> resolver.verify(new Principal("alice", null)))
                         .getMessage());
         assertEquals("Token role does not match user role",
-                assertThrows(KalamException.class, () -> resolver.verify(new TokenPrincipal("bob", Role.DBA)))
+                assertThrows(KalamException.class, () -> resolver.verify(new Principal("bob", Role.DBA)))
                         .getMessage());
     }
 
@@ -49,27 +48,27 @@ class SessionResolverTest {
         UserRecord ops = users.find("ops").orElseThrow();
         users.put(ops.withLogin(5, NOW + 1, null));
         KalamException locked = assertThrows(KalamException.class,
-                () -> resolver.session(new TokenPrincipal("ops", Role.DBA)));
+                () -> resolver.session(new Principal("ops", Role.DBA)));
         assertEquals(KalamErrorCode.ACCOUNT_LOCKED, locked.code());
         assertEquals("Account locked", locked.getMessage());
 
         users.put(ops.withLogin(5, NOW - 1, null));
-        assertEquals(Role.DBA, resolver.session(new TokenPrincipal("ops", Role.DBA)).role());
+        assertEquals(Role.DBA, resolver.session(new Principal("ops", Role.DBA)).role());
     }
 
     @Test
     void onlyATokenOfTheCurrentGenerationIsAccepted() {
         UserRecord alice = users.find("alice").orElseThrow();
         users.put(alice.withPasswordHash("new-hash", NOW));
-        assertPublic(new TokenPrincipal("alice", Role.USER, 0));
-        assertPublic(new TokenPrincipal("alice", Role.USER, 2));
+        assertPublic(new Principal("alice", Role.USER, 0));
+        assertPublic(new Principal("alice", Role.USER, 2));
         assertEquals("Token revoked: the user's credentials changed",
-                assertThrows(KalamException.class, () -> resolver.verify(new TokenPrincipal("alice", Role.USER, 0)))
+                assertThrows(KalamException.class, () -> resolver.verify(new Principal("alice", Role.USER, 0)))
                         .getMessage());
-        assertEquals(new Session("alice", Role.USER), resolver.session(new TokenPrincipal("alice", Role.USER, 1)));
+        assertEquals(new Session("alice", Role.USER), resolver.session(new Principal("alice", Role.USER, 1)));
     }
 
-    private void assertPublic(TokenPrincipal principal) {
+    private void assertPublic(Principal principal) {
         KalamException e = assertThrows(KalamException.class, () -> resolver.session(principal));
         assertEquals(KalamErrorCode.INVALID_CREDENTIALS, e.code());
         assertEquals("Invalid credentials", e.getMessage());

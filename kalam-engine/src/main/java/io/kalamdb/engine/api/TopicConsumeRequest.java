@@ -1,4 +1,4 @@
-package io.kalamdb.server.bus;
+package io.kalamdb.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,7 +9,7 @@ import io.kalamdb.engine.topic.ConsumeRequest;
  * {@code waitForMessages} is set and nothing is there, the reply carries a future that completes when the
  * topic next gets a message (long poll).
  */
-public record TopicConsumeRequest(TokenPrincipal principal, ConsumeRequest request, boolean waitForMessages) {
+public record TopicConsumeRequest(Principal principal, ConsumeRequest request, boolean waitForMessages) {
 
     public TopicConsumeRequest {
         requireNonNull(principal, "principal is null");
