@@ -34,10 +34,11 @@ public final class SqlExecutor {
                        QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
         this.config = requireNonNull(config, "config is null");
         requireNonNull(store, "store is null");
+        requireNonNull(catalog, "catalog is null");
         this.authorizer = new Authorizer(catalog, queries, dml);
         this.statements = new StatementDispatcher(config, catalog, log, authorizer, queries, live, dml, ddl,
                 topicExecutor);
-        this.runner = new BatchRunner(statements);
+        this.runner = new BatchRunner(statements, catalog, new io.kalamdb.engine.hot.HotPartitionReader(store));
         this.ids = new io.kalamdb.engine.util.Ids(config.nodeId());
     }
 

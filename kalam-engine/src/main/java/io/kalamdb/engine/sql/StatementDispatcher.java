@@ -9,6 +9,7 @@ import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.tx.Transaction;
 import io.kalamdb.engine.write.ApplyResult;
 import io.kalamdb.engine.write.Command;
 import io.kalamdb.engine.write.RowOp;
@@ -84,8 +85,12 @@ final class StatementDispatcher {
         });
     }
 
-    StatementResult run(Stmt stmt, Session session, String ns, List<RowOp> tx) {
-        ScanScope scope = new ScanScope(session.userId(), false);
+    /**
+     * Runs one statement; inside an explicit transaction ({@code tx} not null) it reads through the transaction's
+     * reader and its row changes are staged in the transaction instead of committed.
+     */
+    StatementResult run(Stmt stmt, Session session, String ns, Transaction tx) {
+        ScanScope scope = new ScanScope(session.userId(), false, tx == null ? null : tx.reader());
         String who = session.userId();
         return switch (stmt) {
             case Stmt.Query q -> query(q, session, scope, ns);
@@ -152,20 +157,20 @@ final class StatementDispatcher {
             }
         }
         int limit = q.hasLimit() ? config.maxQueryLimit() : config.defaultQueryLimit();
-        ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted());
+        ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted(), scope.reader());
         ResultBudget budget = new ResultBudget(config.maxResultBytes());
         QueryRunner.Output out = queries.run(q.sql(), q.params(), ns, session, s, limit, budget);
         return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
     }
 
-    private StatementResult write(List<RowOp> ops, List<RowOp> tx, String who, String verb, Stmt.TableRef ref) {
+    private StatementResult write(List<RowOp> ops, Transaction tx, String who, String verb, Stmt.TableRef ref) {
         if (tx != null) {
             TableDef t = catalog.table(ref.namespace(), ref.name());
             if (t != null && t.type() == TableType.STREAM) {
                 throw KalamException.execution("stream tables are not supported inside explicit transactions "
                         + "[table=" + t.qualifiedName() + "]");
             }
-            tx.addAll(ops);
+            tx.stage(ops);
             return StatementResult.message(verb + " " + ops.size() + " row(s)", ops.size(), who);
         }
         if (ops.isEmpty()) {
@@ -184,8 +189,11 @@ final class StatementDispatcher {
         return log.commit(new Command.Rows(ops));
     }
 
-    /** Commits the row changes an explicit transaction collected, as one command. */
-    void commit(List<RowOp> tx) {
-        apply(tx);
+    /** Commits the net row changes of an explicit transaction as one command (nothing when it changed nothing). */
+    void commit(Transaction tx) {
+        Command.Rows rows = tx.command();
+        if (rows != null) {
+            log.commit(rows);
+        }
     }
 }
