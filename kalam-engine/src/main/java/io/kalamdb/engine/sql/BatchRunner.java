@@ -15,9 +15,10 @@ import java.util.List;
 
 /**
  * Runs the statements of one parsed and authorised batch in order: opens, commits and rolls back explicit
- * transactions ({@code BEGIN … COMMIT}, each a {@link Transaction} whose statements read their own writes), re-runs a transaction or a single write that met {@code CONFLICT}, and
- * assembles the results (in a batch of several statements the INSERT/UPDATE/DELETE counts are summed into up to
- * three results at the end, as the reference does). Each statement itself goes to the {@link StatementDispatcher}.
+ * transactions ({@code BEGIN … COMMIT}, each a {@link Transaction} whose statements read their own writes),
+ * re-runs a transaction or a single write that met {@code CONFLICT}, and assembles the results (in a batch of
+ * several statements the INSERT/UPDATE/DELETE counts are summed into up to three results at the end, as the
+ * reference does). Each statement itself goes to the {@link StatementDispatcher}.
  */
 final class BatchRunner {
     private final StatementDispatcher statements;
@@ -114,7 +115,8 @@ final class BatchRunner {
             }
             if (tx != null) {
                 throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
-                        "Request completed with an open explicit transaction; rolled back automatically [begin=statement "
+                        "Request completed with an open explicit transaction; rolled back automatically "
+                                + "[begin=statement "
                                 + (txStart + 1) + "]");
             }
         } finally {

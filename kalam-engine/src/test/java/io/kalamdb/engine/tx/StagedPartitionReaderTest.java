@@ -110,7 +110,8 @@ class StagedPartitionReaderTest {
 
     @Test
     void keyScansMergeInKeyOrderBothWays() {
-        assertEquals(List.of("2:a", "3:a", "4:a", "6:a†", "8:b"), read(reader.scanKeys(PARTITION, null, null, false)));
+        assertEquals(List.of("2:a", "3:a", "4:a", "6:a†", "8:b"),
+                read(reader.scanKeys(PARTITION, null, null, false)));
         assertEquals(List.of("8:b", "6:a†", "4:a", "3:a", "2:a"), read(reader.scanKeys(PARTITION, null, null, true)));
         assertEquals(List.of("3:a", "4:a"), read(reader.scanKeys(PARTITION, pk(3), pk(6), false)));
         assertEquals(List.of("4:a", "3:a"), read(reader.scanKeys(PARTITION, pk(3), pk(6), true)));

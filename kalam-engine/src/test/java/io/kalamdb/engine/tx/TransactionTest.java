@@ -62,7 +62,8 @@ class TransactionTest {
 
     @Test
     void aSelectSeesTheRowsInsertedEarlierInTheTransaction() {
-        List<List<List<Object>>> seen = queries(fx.sql(U1, "BEGIN; INSERT INTO t.items (id, label, n) VALUES (1, 'a', 10); "
+        List<List<List<Object>>> seen = queries(fx.sql(U1, "BEGIN; "
+                + "INSERT INTO t.items (id, label, n) VALUES (1, 'a', 10); "
                 + "SELECT id, label, n FROM t.items; SELECT n FROM t.items WHERE id = 1; "
                 + "SELECT id FROM t.items WHERE label = 'a'; SELECT COUNT(*) FROM t.items; COMMIT"));
         assertEquals(List.of(List.of(1L, "a", 10)), seen.get(0), "full scan");
