@@ -313,7 +313,7 @@ public final class DmlPlanner {
             io.kalamdb.engine.StatementControl.checkCurrent();
             byte[] pk = KeyCodec.encodePk(columns.get(pkIndex).type(), toStored(columns.get(pkIndex), match[0]));
             long readSeq = ((Number) match[1]).longValue();
-            byte[] stored = reader.get(prefix, pk);
+            byte[] stored = scope.readerOr(reader).get(prefix, pk);
             if (stored == null || RowCodec.isDeleted(stored)) {
                 continue;
             }
@@ -378,7 +378,7 @@ public final class DmlPlanner {
         if (condition != null) {
             paramNodes.add(condition);
         }
-        ScanScope live = new ScanScope(scope.userId(), false);
+        ScanScope live = new ScanScope(scope.userId(), false, scope.reader());
         return queries.run(matchingSql(t, condition, exprs), paramsOf(paramNodes, params), defaultNamespace, session,
                 live, Integer.MAX_VALUE).rows();
     }

@@ -101,6 +101,7 @@ public final class KalamTable extends AbstractTable implements TranslatableTable
         boolean byIndex = spec.access() == ScanSpec.Access.INDEX_EQ && !includeDeleted;
         byte[] indexValue = spec.access() == ScanSpec.Access.INDEX_EQ ? keys.from() : null;
         int indexColumn = spec.column();
+        PartitionReader reader = scope.readerOr(this.reader);
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {

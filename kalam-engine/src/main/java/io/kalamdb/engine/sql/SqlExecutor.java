@@ -6,14 +6,9 @@ import io.kalamdb.engine.EngineConfig;
 import io.kalamdb.engine.Session;
 import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.catalog.Catalog;
-import io.kalamdb.engine.catalog.TableDef;
-import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotStore;
-import io.kalamdb.engine.write.ApplyResult;
-import io.kalamdb.engine.write.Command;
-import io.kalamdb.engine.write.RowOp;
 import io.kalamdb.engine.write.WriteLog;
 
 import java.nio.charset.StandardCharsets;
@@ -24,36 +19,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Runs one request: splits the batch, parses and authorises every statement before any runs, then
- * executes them in order. Explicit transactions ({@code BEGIN … COMMIT}) collect their row changes and
- * commit them as one command. In a batch of several statements the INSERT/UPDATE/DELETE counts are summed
- * into up to three results at the end, as the reference does.
+ * Runs one request: checks its size and parameters, splits the batch, parses and authorises every statement before
+ * any runs, then hands the batch to the {@link BatchRunner} (a request that is one INSERT, UPDATE or DELETE goes
+ * straight to the {@link StatementDispatcher}, whose future completes when the write is durable).
  */
 public final class SqlExecutor {
     private final EngineConfig config;
-    private final Catalog catalog;
-    private final WriteLog log;
     private final Authorizer authorizer;
-    private final QueryRunner queries;
-    private final io.kalamdb.engine.live.LiveQueryRegistry live;
-    private final DmlPlanner dml;
-    private final DdlExecutor ddl;
-    private final TopicExecutor topicExecutor;
-    private final HotStore store;
+    private final StatementDispatcher statements;
+    private final BatchRunner runner;
     private final io.kalamdb.engine.util.Ids ids;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log,
                        QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
         this.config = requireNonNull(config, "config is null");
-        this.catalog = requireNonNull(catalog, "catalog is null");
-        this.log = requireNonNull(log, "log is null");
-        this.queries = requireNonNull(queries, "queries is null");
-        this.live = requireNonNull(live, "live is null");
-        this.dml = requireNonNull(dml, "dml is null");
-        this.ddl = requireNonNull(ddl, "ddl is null");
-        this.topicExecutor = requireNonNull(topicExecutor, "topicExecutor is null");
-        this.store = requireNonNull(store, "store is null");
+        requireNonNull(store, "store is null");
+        requireNonNull(catalog, "catalog is null");
         this.authorizer = new Authorizer(catalog, queries, dml);
+        this.statements = new StatementDispatcher(config, catalog, log, authorizer, queries, live, dml, ddl,
+                topicExecutor);
+        this.runner = new BatchRunner(statements, catalog, new io.kalamdb.engine.hot.HotPartitionReader(store));
         this.ids = new io.kalamdb.engine.util.Ids(config.nodeId());
     }
 
@@ -150,14 +135,14 @@ public final class SqlExecutor {
             try {
                 stmts.add(KalamParser.parse(texts.get(i), ps, ns));
             } catch (KalamException e) {
-                throw prefixed(e, i, batch);
+                throw BatchRunner.prefixed(e, i, batch);
             }
         }
         for (int i = 0; i < stmts.size(); i++) {
             try {
                 authorizer.check(stmts.get(i), session, ns);
             } catch (KalamException e) {
-                throw prefixed(e, i, batch);
+                throw BatchRunner.prefixed(e, i, batch);
             }
         }
         if (!batch) {
@@ -166,7 +151,7 @@ public final class SqlExecutor {
                 return async;
             }
         }
-        return CompletableFuture.completedFuture(run(stmts, session, ns, batch));
+        return CompletableFuture.completedFuture(runner.run(stmts, session, ns, batch));
     }
 
     /** A single DML statement as a future of its acknowledgement, or null for anything else. */
@@ -177,47 +162,12 @@ public final class SqlExecutor {
             s = authorizer.impersonate(ea.userId(), session);
             inner = ea.inner();
         }
-        if (dmlKind(inner) < 0) {
+        if (BatchRunner.dmlKind(inner) < 0) {
             return null;
         }
         Session subject = s;
         Stmt dmlStmt = inner;
-        return ConflictRetry.runAsync(() -> ids.bind(() -> planAndAppend(dmlStmt, subject, ns)));
-    }
-
-    /** Plans one INSERT, UPDATE or DELETE against the current state and appends its command. */
-    private CompletableFuture<List<StatementResult>> planAndAppend(Stmt inner, Session s, String ns) {
-        ScanScope scope = new ScanScope(s.userId(), false);
-        String who = s.userId();
-        List<RowOp> ops;
-        String verb;
-        switch (inner) {
-            case Stmt.Insert ins -> {
-                ops = dml.insert(ins, s, scope, ns);
-                verb = "Inserted";
-            }
-            case Stmt.Update upd -> {
-                ops = dml.update(upd, s, scope, ns);
-                verb = "Updated";
-            }
-            case Stmt.Delete del -> {
-                ops = dml.delete(del, s, scope, ns);
-                verb = "Deleted";
-            }
-            default -> throw KalamException.internal("not a DML statement: " + inner.getClass().getSimpleName(),
-                    null);
-        }
-        if (ops.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of(StatementResult.message(verb + " 0 row(s)", 0, who)));
-        }
-        return log.append(new Command.Rows(ops)).thenApply(r -> {
-            long n = switch (verb) {
-                case "Inserted" -> r.inserted();
-                case "Updated" -> r.updated();
-                default -> r.deleted();
-            };
-            return List.of(StatementResult.message(verb + " " + n + " row(s)", n, who));
-        });
+        return ConflictRetry.runAsync(() -> ids.bind(() -> statements.planAndAppend(dmlStmt, subject, ns)));
     }
 
     private void checkParams(List<Object> ps) {
@@ -243,245 +193,4 @@ public final class SqlExecutor {
         return batch ? e.withPrefix("Statement " + (index + 1) + " failed: ") : e;
     }
 
-    private List<StatementResult> run(List<Stmt> stmts, Session session, String ns, boolean batch) {
-        List<StatementResult> results = new ArrayList<>();
-        long[] counts = new long[3];
-        List<RowOp> tx = null;
-        int txStart = -1;
-        int txResults = 0;
-        long[] txCounts = null;
-        int txAttempts = 0;
-        for (int i = 0; i < stmts.size(); i++) {
-            Stmt stmt = stmts.get(i);
-            try {
-                switch (stmt) {
-                    case Stmt.Begin ignored -> {
-                        if (tx != null) {
-                            throw KalamException.execution("a transaction is already open");
-                        }
-                        tx = new ArrayList<>();
-                        if (txStart != i) {
-                            txStart = i;
-                            txAttempts = 0;
-                        }
-                        txResults = results.size();
-                        txCounts = counts.clone();
-                        results.add(StatementResult.message("Transaction started", 0, session.userId()));
-                    }
-                    case Stmt.Commit ignored -> {
-                        if (tx == null) {
-                            throw KalamException.execution("no transaction is open");
-                        }
-                        if (!tx.isEmpty()) {
-                            apply(tx);
-                        }
-                        tx = null;
-                        txStart = -1;
-                        results.add(StatementResult.message("Transaction committed", 0, session.userId()));
-                    }
-                    case Stmt.Rollback ignored -> {
-                        if (tx == null) {
-                            throw KalamException.execution("no transaction is open");
-                        }
-                        tx = null;
-                        results.add(StatementResult.message("Transaction rolled back", 0, session.userId()));
-                    }
-                    default -> {
-                        List<RowOp> open = tx;
-                        StatementResult r = open == null && isDml(stmt)
-                                ? ConflictRetry.run(() -> runOne(stmt, session, ns, null))
-                                : runOne(stmt, session, ns, tx);
-                        if (batch && r.hasRows() == false && isDml(stmt)) {
-                            addCount(counts, stmt, r.rowCount());
-                        } else {
-                            results.add(r);
-                        }
-                    }
-                }
-            } catch (KalamException e) {
-                if (tx != null && e.code() == KalamErrorCode.CONFLICT && ++txAttempts < ConflictRetry.MAX_ATTEMPTS
-                        && isRerunnable(stmts, txStart)) {
-                    // a row the transaction read changed: nothing of it was applied, so run it again from BEGIN
-                    results.subList(txResults, results.size()).clear();
-                    System.arraycopy(txCounts, 0, counts, 0, counts.length);
-                    tx = null;
-                    ConflictRetry.pause(txAttempts);
-                    i = txStart - 1;
-                    continue;
-                }
-                if (tx != null && e.code() == KalamErrorCode.CONFLICT) {
-                    throw prefixed(new KalamException(KalamErrorCode.CONFLICT, "the transaction was not applied "
-                            + "(rows it read kept changing, or it cannot be re-run); retry it [attempts="
-                            + txAttempts + "]: " + e.getMessage(), e), i, batch);
-                }
-                throw prefixed(e, i, batch);
-            } catch (RuntimeException e) {
-                // not the client's doing: the edge logs the cause and tells the client only a reference
-                throw prefixed(KalamException.internal("statement failed", e), i, batch);
-            }
-        }
-        if (tx != null) {
-            throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
-                    "Request completed with an open explicit transaction; rolled back automatically [begin=statement "
-                            + (txStart + 1) + "]");
-        }
-        String who = session.userId();
-        if (counts[0] > 0 || hasKind(stmts, 0)) {
-            results.add(StatementResult.message("Inserted " + counts[0] + " row(s)", counts[0], who));
-        }
-        if (counts[1] > 0 || hasKind(stmts, 1)) {
-            results.add(StatementResult.message("Updated " + counts[1] + " row(s)", counts[1], who));
-        }
-        if (counts[2] > 0 || hasKind(stmts, 2)) {
-            results.add(StatementResult.message("Deleted " + counts[2] + " row(s)", counts[2], who));
-        }
-        return results;
-    }
-
-    /**
-     * Whether the transaction opened at {@code begin} may run again after a {@code CONFLICT}: up to its COMMIT
-     * it holds only reads and row changes, whose one effect is the command its COMMIT submits.
-     */
-    private static boolean isRerunnable(List<Stmt> stmts, int begin) {
-        for (int j = begin + 1; j < stmts.size(); j++) {
-            Stmt st = stmts.get(j);
-            if (st instanceof Stmt.Commit) {
-                return true;
-            }
-            if (!isDml(st) && !(st instanceof Stmt.Query)) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasKind(List<Stmt> stmts, int kind) {
-        if (stmts.size() < 2) {
-            return false;
-        }
-        for (Stmt s : stmts) {
-            if (dmlKind(s) == kind) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isDml(Stmt s) {
-        return dmlKind(s) >= 0;
-    }
-
-    private static int dmlKind(Stmt s) {
-        Stmt inner = s instanceof Stmt.ExecuteAs ea ? ea.inner() : s;
-        return switch (inner) {
-            case Stmt.Insert ignored -> 0;
-            case Stmt.Update ignored -> 1;
-            case Stmt.Delete ignored -> 2;
-            default -> -1;
-        };
-    }
-
-    private static void addCount(long[] counts, Stmt s, long n) {
-        counts[dmlKind(s)] += n;
-    }
-
-    private StatementResult runOne(Stmt stmt, Session session, String ns, List<RowOp> tx) {
-        ScanScope scope = new ScanScope(session.userId(), false);
-        String who = session.userId();
-        return switch (stmt) {
-            case Stmt.Query q -> query(q, session, scope, ns);
-            case Stmt.Insert ins -> write(dml.insert(ins, session, scope, ns), tx, who, "Inserted", ins.table());
-            case Stmt.Update upd -> write(dml.update(upd, session, scope, ns), tx, who, "Updated", upd.table());
-            case Stmt.Delete del -> write(dml.delete(del, session, scope, ns), tx, who, "Deleted", del.table());
-            case Stmt.ExecuteAs ea -> runOne(ea.inner(), authorizer.impersonate(ea.userId(), session), ns, tx);
-            case Stmt.Subscribe sub -> subscribeInfo(sub, who);
-            case Stmt.CreateTopic t -> topicExecutor.execute(t, who);
-            case Stmt.DropTopic t -> topicExecutor.execute(t, who);
-            case Stmt.ClearTopic t -> topicExecutor.execute(t, who);
-            case Stmt.AddTopicSource t -> topicExecutor.execute(t, who);
-            case Stmt.DropTopicSource t -> topicExecutor.execute(t, who);
-            case Stmt.Consume t -> topicExecutor.execute(t, who);
-            case Stmt.Ack t -> topicExecutor.execute(t, who);
-            case Stmt.KillLiveQuery kill -> {
-                io.kalamdb.engine.live.Subscription target = live.find(kill.liveId());
-                if (target == null) {
-                    throw KalamException.execution("Live query not found: " + kill.liveId());
-                }
-                live.kill(target);
-                yield StatementResult.message("Live query killed: " + kill.liveId(), 0, who);
-            }
-            default -> {
-                if (tx != null) {
-                    throw KalamException.execution("catalog statements are not supported inside explicit "
-                            + "transactions");
-                }
-                yield ddl.execute(stmt, session);
-            }
-        };
-    }
-
-    private StatementResult subscribeInfo(Stmt.Subscribe sub, String who) {
-        TableDef t = catalog.table(sub.table().namespace(), sub.table().name());
-        if (t == null) {
-            throw KalamException.tableNotFound(sub.table().qualified());
-        }
-        java.util.Map<String, Object> subscription = new java.util.LinkedHashMap<>();
-        subscription.put("id", "sub-" + t.namespace() + "-" + t.name() + "-"
-                + java.util.UUID.randomUUID().toString().replace("-", ""));
-        subscription.put("sql", sub.selectSql());
-        if (!sub.options().isEmpty()) {
-            subscription.put("options", sub.options());
-        }
-        String json = new String(io.kalamdb.engine.util.Json.write(subscription), StandardCharsets.UTF_8);
-        java.util.List<io.kalamdb.engine.ColumnInfo> schema = List.of(
-                SystemTable.col("status", io.kalamdb.engine.catalog.KalamType.TEXT),
-                SystemTable.col("ws_url", io.kalamdb.engine.catalog.KalamType.TEXT),
-                SystemTable.col("subscription", io.kalamdb.engine.catalog.KalamType.JSON),
-                SystemTable.col("message", io.kalamdb.engine.catalog.KalamType.TEXT));
-        List<Object[]> rows = new ArrayList<>();
-        rows.add(new Object[] {"active", "/v1/ws", json,
-            "WebSocket subscription created. Connect to ws_url to receive updates."});
-        return StatementResult.rows(schema, rows, who, false);
-    }
-
-    private StatementResult query(Stmt.Query q, Session session, ScanScope scope, String ns) {
-        String who = session.userId();
-        for (Stmt.TableRef ref : q.tables()) {
-            if (!ref.namespace().equalsIgnoreCase(SystemTables.NAMESPACE)
-                    && catalog.table(ref.namespace(), ref.name()) == null) {
-                throw KalamException.tableNotFound(ref.qualified());
-            }
-        }
-        int limit = q.hasLimit() ? config.maxQueryLimit() : config.defaultQueryLimit();
-        ScanScope s = new ScanScope(scope.userId(), q.mentionsDeleted());
-        ResultBudget budget = new ResultBudget(config.maxResultBytes());
-        QueryRunner.Output out = queries.run(q.sql(), q.params(), ns, session, s, limit, budget);
-        return StatementResult.rows(out.schema(), out.rows(), who, out.hasMore());
-    }
-
-    private StatementResult write(List<RowOp> ops, List<RowOp> tx, String who, String verb, Stmt.TableRef ref) {
-        if (tx != null) {
-            TableDef t = catalog.table(ref.namespace(), ref.name());
-            if (t != null && t.type() == TableType.STREAM) {
-                throw KalamException.execution("stream tables are not supported inside explicit transactions "
-                        + "[table=" + t.qualifiedName() + "]");
-            }
-            tx.addAll(ops);
-            return StatementResult.message(verb + " " + ops.size() + " row(s)", ops.size(), who);
-        }
-        if (ops.isEmpty()) {
-            return StatementResult.message(verb + " 0 row(s)", 0, who);
-        }
-        ApplyResult r = apply(ops);
-        long n = switch (verb) {
-            case "Inserted" -> r.inserted();
-            case "Updated" -> r.updated();
-            default -> r.deleted();
-        };
-        return StatementResult.message(verb + " " + n + " row(s)", n, who);
-    }
-
-    private ApplyResult apply(List<RowOp> ops) {
-        return log.commit(new Command.Rows(ops));
-    }
 }
