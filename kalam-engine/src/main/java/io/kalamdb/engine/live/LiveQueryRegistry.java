@@ -89,10 +89,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             // Registered before the boundary is taken: every change published from now on reaches this
             // subscription (buffered while loading); those at or below the boundary are in the snapshot.
             index.add(sub);
-            Applier.Boundary boundary = applier.boundary();
-            sub.boundary = boundary.seq();
-            sub.snapshot = boundary.snapshot();
-            sub.snapshotTakenAtNanos = System.nanoTime();
+            takeBoundary(sub);
             InitialBatch first;
             try {
                 first = loader.first(sub);
@@ -105,12 +102,27 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         return sub;
     }
 
+    /**
+     * Pins a snapshot of the store with its boundary {@code _seq}: the snapshot holds every row change at or below
+     * the boundary, and every change above it is published after this call. Caller holds the lock.
+     */
+    private void takeBoundary(Subscription sub) {
+        SubscriptionDelivery.release(sub);
+        Applier.Boundary boundary = applier.boundary();
+        sub.boundary = boundary.seq();
+        sub.snapshot = boundary.snapshot();
+        sub.snapshotTakenAtNanos = System.nanoTime();
+    }
+
     /** Replaces how initial data is read from snapshots; for tests that count the rows each page reads. */
     void readers(Function<HotStore.Snapshot, PartitionReader> newReaders) {
         loader.readers(newReaders);
     }
 
-    /** Sends the next page of initial data ({@code _seq > lastSeqId}, or after the last page sent). */
+    /**
+     * Sends the next page of initial data ({@code _seq > lastSeqId}, or after the last page sent). A resume reads
+     * it from a fresh snapshot and goes live after the page that reaches that snapshot's end (ADR 0016).
+     */
     public void nextBatch(Subscription sub, Long lastSeqId) {
         synchronized (sub) {
             if (sub.state != Subscription.State.LOADING) {
@@ -118,6 +130,10 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             }
             if (lastSeqId != null) {
                 sub.cursorSeq = lastSeqId;
+            }
+            if (sub.catchingUp) {
+                // a resume reads each page from a fresh snapshot, so it catches up with writes made meanwhile
+                takeBoundary(sub);
             }
             sub.batchNum++;
             delivery.initial(sub, loader.page(sub, sub.cursorSeq, sub.options().effectiveBatchSize()));

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a subscription's frames to its sink in order: initial pages, then changes after its boundary. While the
  * initial data loads, changes are held back within bounds (a count and the age of the pinned snapshot); past
- * either the subscription ends as lagging. All of it runs under the subscription's lock.
+ * either the subscription ends as lagging. A resume catching up holds nothing back: its pages are read from fresh
+ * snapshots, which contain every change it drops (ADR 0016). All of it runs under the subscription's lock.
  */
 final class SubscriptionDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionDelivery.class);
@@ -33,17 +34,26 @@ final class SubscriptionDelivery {
         this.ender = requireNonNull(ender, "ender is null");
     }
 
-    /** Sends a page; after the last one, flushes held-back changes and goes live. Caller holds the lock. */
+    /**
+     * Sends a page; after the last one, flushes held-back changes and goes live: from then on a change is sent when
+     * its {@code _seq} is above the boundary of the snapshot the last page was read from. Caller holds the lock.
+     */
     void initial(Subscription sub, InitialBatch batch) {
         sub.sink().initial(sub, batch);
-        if (!batch.hasMore()) {
-            release(sub);
-            sub.state = Subscription.State.LIVE;
-            while (!sub.buffer.isEmpty()) {
-                LiveChange c = sub.buffer.poll();
-                if (c.seq() > sub.boundary) {
-                    send(sub, c);
-                }
+        if (batch.hasMore()) {
+            if (sub.catchingUp) {
+                // the next page of a resume reads a fresh snapshot: nothing stays pinned while the client pages
+                release(sub);
+            }
+            return;
+        }
+        release(sub);
+        sub.state = Subscription.State.LIVE;
+        sub.catchingUp = false;
+        while (!sub.buffer.isEmpty()) {
+            LiveChange c = sub.buffer.poll();
+            if (c.seq() > sub.boundary) {
+                send(sub, c);
             }
         }
     }
@@ -52,7 +62,13 @@ final class SubscriptionDelivery {
     void change(Subscription sub, LiveChange change) {
         synchronized (sub) {
             switch (sub.state) {
-                case LOADING -> holdBack(sub, change);
+                case LOADING -> {
+                    // a resume catching up drops it: it was published before the next page's boundary is taken
+                    // (the lock orders the two), so that page reads it from the _seq index
+                    if (!sub.catchingUp) {
+                        holdBack(sub, change);
+                    }
+                }
                 case LIVE -> {
                     if (change.seq() > sub.boundary) {
                         send(sub, change);
