@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
 class LiveResumeConvergenceTest {
     private static final Session ALICE = new Session("alice", Role.USER);
     /** Far below the rows written during a catch-up: holding them back would end the resume as lagging. */
-    private static final int MAX_BUFFERED = 100;
+    private static final int MAX_BUFFERED = 20;
     private static final int ROWS_PER_TICK = 20;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10); // 20 rows / 10 ms = 2,000 rows/s
     private EngineFixture fx;
@@ -46,7 +46,7 @@ class LiveResumeConvergenceTest {
     @BeforeEach
     void setUp() {
         fx = new EngineFixture(Map.of("live.max_initial_buffered_changes", Integer.toString(MAX_BUFFERED),
-                "live.max_snapshot_age_ms", "200"));
+                "live.max_snapshot_age_ms", "50"));
         fx.sql(EngineFixture.ROOT, "CREATE NAMESPACE chat; CREATE TABLE chat.messages (id INT PRIMARY KEY, "
                 + "content TEXT) WITH (TYPE='USER')");
     }
@@ -89,9 +89,13 @@ class LiveResumeConvergenceTest {
         volatile boolean stop;
         final Thread thread = new Thread(this, "resume-test-writer");
 
+        volatile long startedNanos;
+        volatile long stoppedNanos;
+
         @Override
         public void run() {
             long next = System.nanoTime();
+            startedNanos = next;
             try {
                 while (!stop) {
                     int from = written.get();
@@ -110,8 +114,14 @@ class LiveResumeConvergenceTest {
         int stopAndJoin() throws InterruptedException {
             stop = true;
             thread.join(10_000);
+            stoppedNanos = System.nanoTime();
             assertNull(failure.get(), () -> "the writer failed: " + failure.get());
             return written.get();
+        }
+
+        /** The rate the writer reached (the machine may be slower than the pace asked for). */
+        long rowsPerSecond() {
+            return written.get() * TimeUnit.SECONDS.toNanos(1) / Math.max(1, stoppedNanos - startedNanos);
         }
     }
 
@@ -194,8 +204,9 @@ class LiveResumeConvergenceTest {
                 seqs.add(c.seq());
             }
             System.out.printf("seed=%d pageSize=%d seenBeforeCut=%d missed=%d atResume=%d pages=%d catchUpRows=%d "
-                    + "catchUpMs=%d liveChanges=%d total=%d%n", seed, pageSize, seenBeforeCut,
-                    atResume - seenBeforeCut, atResume, pages, catchUpRows, catchUpMs, after.changes.size(), total);
+                    + "catchUpMs=%d liveChanges=%d total=%d writerRowsPerSec=%d%n", seed, pageSize, seenBeforeCut,
+                    atResume - seenBeforeCut, atResume, pages, catchUpRows, catchUpMs, after.changes.size(), total,
+                    writer.rowsPerSecond());
             assertEquals(pages, after.batches.size());
             assertTrue(catchUpRows >= atResume - seenBeforeCut,
                     "seed=" + seed + ": the catch-up read the missed rows");
