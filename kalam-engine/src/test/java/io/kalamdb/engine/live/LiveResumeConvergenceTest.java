@@ -46,7 +46,8 @@ class LiveResumeConvergenceTest {
     @BeforeEach
     void setUp() {
         fx = new EngineFixture(Map.of("live.max_initial_buffered_changes", Integer.toString(MAX_BUFFERED),
-                "live.max_snapshot_age_ms", "50"));
+                "live.max_snapshot_age_ms", "100", "limits.default_query_limit", "1000000",
+                "limits.max_query_limit", "1000000"));
         fx.sql(EngineFixture.ROOT, "CREATE NAMESPACE chat; CREATE TABLE chat.messages (id INT PRIMARY KEY, "
                 + "content TEXT) WITH (TYPE='USER')");
     }
@@ -126,10 +127,14 @@ class LiveResumeConvergenceTest {
     }
 
     private static void await(BooleanSupplier condition, long timeoutMs, String what) {
+        await(condition, timeoutMs, () -> what);
+    }
+
+    private static void await(BooleanSupplier condition, long timeoutMs, java.util.function.Supplier<String> what) {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                fail("not within " + timeoutMs + " ms: " + what);
+                fail("not within " + timeoutMs + " ms: " + what.get());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
@@ -219,6 +224,125 @@ class LiveResumeConvergenceTest {
         } finally {
             writer.stop = true;
             writer.thread.join(10_000);
+        }
+    }
+
+    /**
+     * The same cut and resume under a random mix of inserts, updates and deletes: the view a client keeps from what it
+     * saw before the cut, the catch-up pages (soft-deleted rows included) and the live changes ends equal to a SELECT
+     * of the table, and the resumed subscription's {@code _seq}s only grow.
+     */
+    @Test
+    void aResumeUnderUpdatesAndDeletesEndsWithTheViewOfASelect() throws Exception {
+        long seed = Long.getLong("resume.seed", System.nanoTime());
+        System.out.println("LiveResumeConvergenceTest mixed seed=" + seed + " (repeat with -Dresume.seed=" + seed
+                + ")");
+        Random random = new Random(seed);
+        int pageSize = 20 + random.nextInt(181);
+        String sql = "SELECT id, content, _deleted FROM chat.messages";
+        LiveQueryRegistry live = fx.engine().live();
+        Recorder before = new Recorder();
+        Subscription first = live.subscribe(ALICE, "c1", "m", sql, SubscribeOptions.defaults(), before);
+        AtomicInteger ids = new AtomicInteger();
+        AtomicInteger ticks = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Boolean> stop = new AtomicReference<>(false);
+        Random writes = new Random(seed ^ 0x5DEECE66DL);
+        Thread writer = new Thread(() -> {
+            long next = System.nanoTime();
+            try {
+                while (!stop.get()) {
+                    int from = ids.getAndAdd(ROWS_PER_TICK / 2);
+                    fx.sql(ALICE, "INSERT INTO chat.messages (id, content) VALUES " + IntStream
+                            .range(from, from + ROWS_PER_TICK / 2).mapToObj(i -> "(" + i + ", 'm" + i + "')")
+                            .collect(Collectors.joining(", ")));
+                    int tick = ticks.incrementAndGet();
+                    int known = from + ROWS_PER_TICK / 2;
+                    for (int k = 0; k < 2; k++) {
+                        fx.sql(ALICE, "UPDATE chat.messages SET content = 'u" + tick + "' WHERE id = "
+                                + writes.nextInt(known));
+                    }
+                    fx.sql(ALICE, "DELETE FROM chat.messages WHERE id = " + writes.nextInt(known));
+                    next += TICK_NANOS;
+                    LockSupport.parkNanos(next - System.nanoTime());
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "resume-test-mixed-writer");
+        writer.start();
+        try {
+            int seenBeforeCut = 30 + random.nextInt(70);
+            await(() -> before.changes.size() >= seenBeforeCut || failure.get() != null, 20_000,
+                    () -> "the first " + seenBeforeCut + " changes [got=" + before.changes.size() + ", ticks="
+                    + ticks.get() + "]");
+            assertNull(failure.get(), () -> "the writer failed: " + failure.get());
+            live.unsubscribe(first);
+            Map<Integer, String> view = new java.util.TreeMap<>();
+            List<LiveChange> seen = before.changes.subList(0, seenBeforeCut);
+            seen.forEach(c -> apply(view, c));
+            long lastSeen = seen.get(seen.size() - 1).seq();
+            int atCut = ticks.get();
+            await(() -> ticks.get() >= atCut + 20, 30_000, "20 ticks of writes while away");
+
+            Recorder after = new Recorder();
+            Subscription resumed = live.subscribe(ALICE, "c2", "m", sql, new SubscribeOptions(null, pageSize,
+                    lastSeen), after);
+            while (resumed.state() == Subscription.State.LOADING) {
+                assertEquals(0, resumed.bufferedChanges(), "no change is held back between pages");
+                live.nextBatch(resumed, null);
+            }
+            int atLive = ticks.get();
+            await(() -> ticks.get() >= atLive + 5, 20_000, "5 ticks of writes after the catch-up");
+            stop.set(true);
+            writer.join(10_000);
+            assertNull(failure.get(), () -> "the writer failed: " + failure.get());
+            assertNull(after.lagging.get(), "never lagging");
+
+            Map<Integer, String> select = new java.util.TreeMap<>();
+            var rows = fx.one(ALICE, "SELECT id, content FROM chat.messages");
+            assertFalse(rows.truncated(), "the whole table");
+            for (Object[] row : rows.rows()) {
+                select.put((Integer) row[0], (String) row[1]);
+            }
+            long maxSeq = (Long) fx.one(ALICE, "SELECT MAX(_seq) FROM chat.messages").rows().get(0)[0];
+            await(() -> !after.changes.isEmpty() && after.changes.get(after.changes.size() - 1).seq() >= maxSeq,
+                    20_000, "the last change arrives");
+            List<Long> seqs = new ArrayList<>();
+            for (InitialBatch b : after.batches) {
+                for (Map<String, Object> row : b.rows()) {
+                    seqs.add((Long) row.get("_seq"));
+                    if (Boolean.TRUE.equals(row.get("_deleted"))) {
+                        view.remove((Integer) row.get("id"));
+                    } else {
+                        view.put((Integer) row.get("id"), (String) row.get("content"));
+                    }
+                }
+            }
+            for (LiveChange c : after.changes) {
+                seqs.add(c.seq());
+                apply(view, c);
+            }
+            System.out.printf("mixed seed=%d pageSize=%d pages=%d changesAfter=%d rows=%d%n", seed, pageSize,
+                    after.batches.size(), after.changes.size(), select.size());
+            assertTrue(seqs.get(0) > lastSeen, "seed=" + seed + ": nothing at or below from is replayed");
+            for (int i = 1; i < seqs.size(); i++) {
+                assertTrue(seqs.get(i) > seqs.get(i - 1), "seed=" + seed + ": _seq order broken at " + i);
+            }
+            assertEquals(select, view, "seed=" + seed + ": the resumed view is the table");
+        } finally {
+            stop.set(true);
+            writer.join(10_000);
+        }
+    }
+
+    private static void apply(Map<Integer, String> view, LiveChange c) {
+        switch (c.type()) {
+            case INSERT, UPDATE -> {
+                Map<String, Object> row = c.rows().get(0);
+                view.put((Integer) row.get("id"), (String) row.get("content"));
+            }
+            case DELETE -> view.remove((Integer) c.oldValues().get(0).get("id"));
         }
     }
 }
