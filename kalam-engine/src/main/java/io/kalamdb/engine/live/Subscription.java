@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * One live query: a filter over one table in the subscriber's partition, its projection, and its delivery
  * state. While the initial data loads, changes after the snapshot boundary are buffered; once the last
- * page is out they are flushed and later changes flow straight to the sink. All state changes and sink
+ * page is out they are flushed and later changes flow straight to the sink. A resume instead catches up page by
+ * page from fresh snapshots and buffers nothing (ADR 0016). All state changes and sink
  * calls happen under this object's lock, which keeps frames in order.
  */
 public final class Subscription {
@@ -42,6 +43,11 @@ public final class Subscription {
     HotStore.Snapshot snapshot;
     long snapshotTakenAtNanos;
     State state = State.LOADING;
+    /**
+     * A resume ({@code from}) still catching up: each page reads a fresh snapshot, nothing is pinned or held back
+     * between pages, and the subscription goes live after the page that reaches its snapshot's end.
+     */
+    boolean catchingUp;
     int batchNum;
     long cursorSeq;
     final Deque<LiveChange> buffer = new ArrayDeque<>();
@@ -63,6 +69,7 @@ public final class Subscription {
         this.filter = requireNonNull(filter, "filter is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.liveId = userId + "-" + connectionId + "-" + id;
+        this.catchingUp = options.from() != null;
     }
 
     public String liveId() {
@@ -121,6 +128,11 @@ public final class Subscription {
     /** Changes held back while the initial data loads. */
     public synchronized int bufferedChanges() {
         return buffer.size();
+    }
+
+    /** Whether this is a resume still catching up from the {@code _seq} index (see ADR 0016). */
+    public synchronized boolean isCatchingUp() {
+        return catchingUp && state == State.LOADING;
     }
 
     /** Whether the subscription holds a store snapshot (while its initial data loads). */
