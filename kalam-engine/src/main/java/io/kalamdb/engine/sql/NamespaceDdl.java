@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.NamespaceDef;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.write.Command;
 import io.kalamdb.engine.write.WriteLog;
@@ -35,13 +36,14 @@ final class NamespaceDdl {
 
     StatementResult createNamespace(Stmt.CreateNamespace cn, String me) {
         if (RESERVED_NAMESPACES.contains(cn.name().toLowerCase(Locale.ROOT))) {
-            throw KalamException.execution("namespace name is reserved [namespace=" + cn.name() + "]");
+            throw new KalamException(KalamErrorCode.RESERVED_NAME,
+                    "namespace name is reserved [namespace=" + cn.name() + "]");
         }
         if (catalog.namespace(cn.name()) != null) {
             if (cn.ifNotExists()) {
                 return StatementResult.message("Namespace '" + cn.name() + "' already exists", 0, me);
             }
-            throw KalamException.execution("Namespace '" + cn.name() + "' already exists");
+            throw new KalamException(KalamErrorCode.NAMESPACE_EXISTS, "Namespace '" + cn.name() + "' already exists");
         }
         append(new Command.PutNamespace(new NamespaceDef(cn.name(), nowMicros(), null), true));
         return StatementResult.message("Namespace '" + cn.name() + "' created successfully", 0, me);
@@ -53,10 +55,10 @@ final class NamespaceDdl {
             if (dn.ifExists()) {
                 return StatementResult.message("Namespace '" + dn.name() + "' does not exist", 0, me);
             }
-            throw KalamException.execution("Namespace '" + dn.name() + "' not found");
+            throw new KalamException(KalamErrorCode.NAMESPACE_NOT_FOUND, "Namespace '" + dn.name() + "' not found");
         }
         if (ns.name().equalsIgnoreCase("default")) {
-            throw KalamException.execution("the default namespace cannot be dropped");
+            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED, "the default namespace cannot be dropped");
         }
         append(new Command.DropNamespace(ns.name()));
         return StatementResult.message("Namespace '" + ns.name() + "' dropped successfully", 0, me);
@@ -65,7 +67,7 @@ final class NamespaceDdl {
     StatementResult alterNamespace(Stmt.AlterNamespace an, String me) {
         NamespaceDef ns = catalog.namespace(an.name());
         if (ns == null) {
-            throw KalamException.execution("Namespace '" + an.name() + "' not found");
+            throw new KalamException(KalamErrorCode.NAMESPACE_NOT_FOUND, "Namespace '" + an.name() + "' not found");
         }
         append(new Command.PutNamespace(new NamespaceDef(ns.name(), ns.createdAtMicros(), an.description()),
                 false));
@@ -74,7 +76,7 @@ final class NamespaceDdl {
 
     StatementResult useNamespace(Stmt.UseNamespace use, String me) {
         if (catalog.namespace(use.name()) == null) {
-            throw KalamException.execution("Namespace '" + use.name() + "' not found");
+            throw new KalamException(KalamErrorCode.NAMESPACE_NOT_FOUND, "Namespace '" + use.name() + "' not found");
         }
         return StatementResult.message("Namespace switched to '" + use.name() + "'", 0, me);
     }

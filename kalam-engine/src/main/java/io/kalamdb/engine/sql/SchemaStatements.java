@@ -6,6 +6,7 @@ import io.kalamdb.engine.catalog.DefaultValue;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ final class SchemaStatements {
         c.expectSymbol("(");
         String column = c.identifier("column name");
         if (c.acceptSymbol(",")) {
-            throw KalamException.execution("an index covers one column");
+            throw new KalamException(KalamErrorCode.UNSUPPORTED, "an index covers one column");
         }
         c.expectSymbol(")");
         c.expectEnd();
@@ -89,18 +90,20 @@ final class SchemaStatements {
                 c.expectSymbol("(");
                 String col = c.identifier("column name");
                 if (c.acceptSymbol(",")) {
-                    throw KalamException.execution("Composite PRIMARY KEYs are not supported yet");
+                    throw new KalamException(KalamErrorCode.UNSUPPORTED,
+                            "Composite PRIMARY KEYs are not supported yet");
                 }
                 c.expectSymbol(")");
                 if (tablePk != null) {
-                    throw KalamException.execution("multiple PRIMARY KEY definitions");
+                    throw new KalamException(KalamErrorCode.INVALID_DEFINITION, "multiple PRIMARY KEY definitions");
                 }
                 tablePk = col;
                 continue;
             }
             ColumnDef col = columnDef(c, nextId++);
             if (!seen.add(col.name().toLowerCase(Locale.ROOT))) {
-                throw KalamException.execution("duplicate column name [column=" + col.name() + "]");
+                throw new KalamException(KalamErrorCode.INVALID_DEFINITION,
+                        "duplicate column name [column=" + col.name() + "]");
             }
             columns.add(col);
         } while (c.acceptSymbol(","));
@@ -115,7 +118,8 @@ final class SchemaStatements {
                 Token keyToken = c.next();
                 String key = keyToken.unquoted().toUpperCase(Locale.ROOT);
                 if (!TABLE_OPTIONS.contains(key)) {
-                    throw KalamException.execution("Unknown table option '" + keyToken.unquoted() + "'");
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                            "Unknown table option '" + keyToken.unquoted() + "'");
                 }
                 c.expectSymbol("=");
                 Token value = c.next();
@@ -125,7 +129,7 @@ final class SchemaStatements {
         }
         c.expectEnd();
         if (columns.isEmpty()) {
-            throw KalamException.execution("a table needs at least one column");
+            throw new KalamException(KalamErrorCode.INVALID_DEFINITION, "a table needs at least one column");
         }
         columns = applyPrimaryKey(columns, tablePk);
         TableType declared = prefix;
@@ -135,15 +139,16 @@ final class SchemaStatements {
             try {
                 fromOption = TableType.valueOf(typeOption.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw KalamException.execution("invalid table TYPE '" + typeOption + "' (USER, SHARED or STREAM)");
+                throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                        "invalid table TYPE '" + typeOption + "' (USER, SHARED or STREAM)");
             }
             if (declared != null && declared != fromOption) {
-                throw KalamException.execution("Conflicting table type definitions");
+                throw new KalamException(KalamErrorCode.INVALID_OPTION, "Conflicting table type definitions");
             }
             declared = fromOption;
         }
         if (declared == TableType.SYSTEM) {
-            throw KalamException.execution("cannot create SYSTEM tables");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION, "cannot create SYSTEM tables");
         }
         AccessLevel access = options.containsKey("ACCESS_LEVEL") ? AccessLevel.parse(options.remove("ACCESS_LEVEL"))
                 : null;
@@ -153,10 +158,12 @@ final class SchemaStatements {
             try {
                 ttl = Long.parseLong(ttlText.trim());
             } catch (NumberFormatException e) {
-                throw KalamException.execution("invalid TTL_SECONDS '" + ttlText + "' (a positive integer)");
+                throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                        "invalid TTL_SECONDS '" + ttlText + "' (a positive integer)");
             }
             if (ttl <= 0) {
-                throw KalamException.execution("invalid TTL_SECONDS '" + ttlText + "' (a positive integer)");
+                throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                        "invalid TTL_SECONDS '" + ttlText + "' (a positive integer)");
             }
         }
         return new Stmt.CreateTable(ref, ifNotExists, declared, columns, options, access, ttl);
@@ -166,7 +173,7 @@ final class SchemaStatements {
     private static List<ColumnDef> applyPrimaryKey(List<ColumnDef> columns, String tablePk) {
         long inline = columns.stream().filter(ColumnDef::primaryKey).count();
         if (inline > 1 || (inline == 1 && tablePk != null)) {
-            throw KalamException.execution("multiple PRIMARY KEY definitions");
+            throw new KalamException(KalamErrorCode.INVALID_DEFINITION, "multiple PRIMARY KEY definitions");
         }
         String pk = tablePk;
         if (inline == 0 && pk == null) {
@@ -195,7 +202,8 @@ final class SchemaStatements {
             }
         }
         if (!found) {
-            throw KalamException.execution("PRIMARY KEY names an unknown column [column=" + pk + "]");
+            throw new KalamException(KalamErrorCode.INVALID_DEFINITION,
+                    "PRIMARY KEY names an unknown column [column=" + pk + "]");
         }
         return out;
     }
@@ -203,7 +211,8 @@ final class SchemaStatements {
     static ColumnDef columnDef(TokenCursor c, int id) {
         String name = c.identifier("column name");
         if (TableDef.isSystemColumn(name)) {
-            throw KalamException.execution("column name '" + name + "' is reserved for a system column");
+            throw new KalamException(KalamErrorCode.RESERVED_NAME,
+                    "column name '" + name + "' is reserved for a system column");
         }
         Token typeToken = c.next();
         if (typeToken.kind() != Token.Kind.WORD) {

@@ -8,6 +8,7 @@ import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ final class ShowDdl {
 
     StatementResult showTables(Stmt.ShowTables st, String me) {
         if (st.namespace() != null && catalog.namespace(st.namespace()) == null) {
-            throw KalamException.execution("Namespace '" + st.namespace() + "' not found");
+            throw new KalamException(KalamErrorCode.NAMESPACE_NOT_FOUND,
+                    "Namespace '" + st.namespace() + "' not found");
         }
         return rows(systemTables.get("tables"), me, st.namespace());
     }

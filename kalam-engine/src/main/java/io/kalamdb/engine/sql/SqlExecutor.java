@@ -257,7 +257,8 @@ public final class SqlExecutor {
                 switch (stmt) {
                     case Stmt.Begin ignored -> {
                         if (tx != null) {
-                            throw KalamException.execution("a transaction is already open");
+                            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                                    "a transaction is already open");
                         }
                         tx = new ArrayList<>();
                         if (txStart != i) {
@@ -270,7 +271,7 @@ public final class SqlExecutor {
                     }
                     case Stmt.Commit ignored -> {
                         if (tx == null) {
-                            throw KalamException.execution("no transaction is open");
+                            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED, "no transaction is open");
                         }
                         if (!tx.isEmpty()) {
                             apply(tx);
@@ -281,7 +282,7 @@ public final class SqlExecutor {
                     }
                     case Stmt.Rollback ignored -> {
                         if (tx == null) {
-                            throw KalamException.execution("no transaction is open");
+                            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED, "no transaction is open");
                         }
                         tx = null;
                         results.add(StatementResult.message("Transaction rolled back", 0, session.userId()));
@@ -321,7 +322,7 @@ public final class SqlExecutor {
             }
         }
         if (tx != null) {
-            throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
+            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
                     "Request completed with an open explicit transaction; rolled back automatically [begin=statement "
                             + (txStart + 1) + "]");
         }
@@ -405,14 +406,15 @@ public final class SqlExecutor {
             case Stmt.KillLiveQuery kill -> {
                 io.kalamdb.engine.live.Subscription target = live.find(kill.liveId());
                 if (target == null) {
-                    throw KalamException.execution("Live query not found: " + kill.liveId());
+                    throw new KalamException(KalamErrorCode.OBJECT_NOT_FOUND, "Live query not found: " + kill.liveId());
                 }
                 live.kill(target);
                 yield StatementResult.message("Live query killed: " + kill.liveId(), 0, who);
             }
             default -> {
                 if (tx != null) {
-                    throw KalamException.execution("catalog statements are not supported inside explicit "
+                    throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                            "catalog statements are not supported inside explicit "
                             + "transactions");
                 }
                 yield ddl.execute(stmt, session);
@@ -463,7 +465,8 @@ public final class SqlExecutor {
         if (tx != null) {
             TableDef t = catalog.table(ref.namespace(), ref.name());
             if (t != null && t.type() == TableType.STREAM) {
-                throw KalamException.execution("stream tables are not supported inside explicit transactions "
+                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                        "stream tables are not supported inside explicit transactions "
                         + "[table=" + t.qualifiedName() + "]");
             }
             tx.addAll(ops);

@@ -9,6 +9,7 @@ import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
@@ -53,25 +54,28 @@ final class TableDdl {
                 return StatementResult.message("Table " + existing.qualifiedName()
                         + " already exists (IF NOT EXISTS)", 0, me);
             }
-            throw KalamException.execution("Table " + existing.qualifiedName() + " already exists");
+            throw new KalamException(KalamErrorCode.TABLE_EXISTS,
+                    "Table " + existing.qualifiedName() + " already exists");
         }
         TableType type = Authorizer.resolveCreateType(ct, s);
         if (ct.accessLevel() != null && type != TableType.SHARED) {
-            throw KalamException.execution("ACCESS_LEVEL is only supported for SHARED tables");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION, "ACCESS_LEVEL is only supported for SHARED tables");
         }
         if (ct.ttlSeconds() != null && type != TableType.STREAM) {
-            throw KalamException.execution("TTL_SECONDS is only supported for STREAM tables");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION, "TTL_SECONDS is only supported for STREAM tables");
         }
         if (type == TableType.STREAM && ct.ttlSeconds() == null) {
-            throw KalamException.execution("STREAM tables must specify 'TTL_SECONDS'");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION, "STREAM tables must specify 'TTL_SECONDS'");
         }
         if (ct.options().containsKey("USE_USER_STORAGE") && type != TableType.USER) {
-            throw KalamException.execution("USE_USER_STORAGE is only supported for USER tables");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "USE_USER_STORAGE is only supported for USER tables");
         }
         List<ColumnDef> columns = ct.columns();
         if (type != TableType.STREAM && columns.stream().noneMatch(ColumnDef::primaryKey)) {
             String kind = type == TableType.USER ? "User" : "Shared";
-            throw KalamException.execution(kind + " tables require a PRIMARY KEY column (declare one, or give a "
+            throw new KalamException(KalamErrorCode.INVALID_DEFINITION,
+                    kind + " tables require a PRIMARY KEY column (declare one, or give a "
                     + "column DEFAULT SNOWFLAKE_ID(), UUID_V7() or ULID() to make it the key)");
         }
         Map<String, String> options = new HashMap<>(ct.options());
@@ -100,13 +104,16 @@ final class TableDdl {
             case Stmt.AlterOp.AddColumn add -> {
                 ColumnDef c = add.column();
                 if (t.column(c.name()) != null) {
-                    throw KalamException.execution("column already exists [column=" + c.name() + "]");
+                    throw new KalamException(KalamErrorCode.COLUMN_EXISTS,
+                            "column already exists [column=" + c.name() + "]");
                 }
                 if (c.primaryKey()) {
-                    throw KalamException.execution("cannot add a PRIMARY KEY column to an existing table");
+                    throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                            "cannot add a PRIMARY KEY column to an existing table");
                 }
                 if (!c.nullable() && c.defaultValue() == null && hasRows(t)) {
-                    throw KalamException.execution("cannot add NOT NULL column '" + c.name()
+                    throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                            "cannot add NOT NULL column '" + c.name()
                             + "' without a DEFAULT to a table that has rows");
                 }
                 cols.add(new ColumnDef(nextId++, c.name(), c.type(), c.nullable(), c.defaultValue(), false,
@@ -116,7 +123,8 @@ final class TableDdl {
             case Stmt.AlterOp.DropColumn drop -> {
                 int idx = indexOrFail(t, drop.name());
                 if (cols.get(idx).primaryKey()) {
-                    throw KalamException.execution("cannot drop the primary key column [column=" + drop.name() + "]");
+                    throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                            "cannot drop the primary key column [column=" + drop.name() + "]");
                 }
                 cols.remove(idx);
                 changed = t.withColumns(cols, nextId, now);
@@ -126,7 +134,8 @@ final class TableDdl {
                 ColumnDef old = cols.get(idx);
                 if ((old.primaryKey() || t.isIndexed(idx)) && !old.type().equals(mod.type()) && hasStoredKeys(t)) {
                     // stored keys and index entries hold the old type's encoding (ADR 0006)
-                    throw KalamException.execution("cannot change the type of a primary key or indexed column of "
+                    throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                            "cannot change the type of a primary key or indexed column of "
                             + "a table that has rows [column=" + old.name() + "]");
                 }
                 ColumnDef c = old.withType(mod.type());
@@ -149,17 +158,20 @@ final class TableDdl {
             case Stmt.AlterOp.RenameColumn rn -> {
                 int idx = indexOrFail(t, rn.from());
                 if (TableDef.isSystemColumn(rn.to())) {
-                    throw KalamException.execution("column name '" + rn.to() + "' is reserved for a system column");
+                    throw new KalamException(KalamErrorCode.RESERVED_NAME,
+                            "column name '" + rn.to() + "' is reserved for a system column");
                 }
                 if (t.column(rn.to()) != null && !rn.to().equalsIgnoreCase(rn.from())) {
-                    throw KalamException.execution("column already exists [column=" + rn.to() + "]");
+                    throw new KalamException(KalamErrorCode.COLUMN_EXISTS,
+                            "column already exists [column=" + rn.to() + "]");
                 }
                 cols.set(idx, cols.get(idx).withName(rn.to()));
                 changed = t.withColumns(cols, nextId, now);
             }
             case Stmt.AlterOp.SetAccessLevel sal -> {
                 if (t.type() != TableType.SHARED) {
-                    throw KalamException.execution("ACCESS_LEVEL is only supported for SHARED tables");
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                            "ACCESS_LEVEL is only supported for SHARED tables");
                 }
                 changed = t.withAccessLevel(sal.level(), now);
             }
@@ -192,7 +204,7 @@ final class TableDdl {
             if (ci.ifNotExists()) {
                 return StatementResult.message("Index on " + name + " already exists", 0, me);
             }
-            throw KalamException.execution("Index on " + name + " already exists");
+            throw new KalamException(KalamErrorCode.OBJECT_EXISTS, "Index on " + name + " already exists");
         }
         append(new Command.AlterTable(t.id(), t.schemaVersion(), t.withIndex(t.columns().get(idx).id(),
                 nowMicros())));
@@ -201,12 +213,12 @@ final class TableDdl {
 
     private static int indexOrFail(TableDef t, String column) {
         if (TableDef.isSystemColumn(column)) {
-            throw KalamException.execution("cannot alter system column [column=" + column + "]");
+            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                    "cannot alter system column [column=" + column + "]");
         }
         int idx = t.columnIndex(column);
         if (idx < 0) {
-            throw KalamException.execution("column does not exist [column=" + column + ", table="
-                    + t.qualifiedName() + "]");
+            throw KalamException.columnNotFound(column, t.qualifiedName());
         }
         return idx;
     }

@@ -34,14 +34,14 @@ final class UserDdl {
     StatementResult createUser(Stmt.CreateUser cu, String me) {
         UserRecord existing = catalog.user(cu.userId());
         if (existing != null && !existing.isDeleted()) {
-            throw KalamException.execution("User '" + cu.userId() + "' already exists");
+            throw new KalamException(KalamErrorCode.USER_EXISTS, "User '" + cu.userId() + "' already exists");
         }
         String hash = "";
         if (cu.password() != null) {
             try {
                 hasher.checkPolicy(cu.password(), "");
             } catch (KalamException e) {
-                throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, "Weak password: " + e.getMessage());
+                throw new KalamException(KalamErrorCode.WEAK_PASSWORD, "Weak password: " + e.getMessage());
             }
             hash = hasher.hash(cu.password());
         }
@@ -54,7 +54,7 @@ final class UserDdl {
     StatementResult alterUser(Stmt.AlterUser au, String me) {
         UserRecord u = catalog.user(au.userId());
         if (u == null || u.isDeleted()) {
-            throw KalamException.execution("User '" + au.userId() + "' not found");
+            throw new KalamException(KalamErrorCode.USER_NOT_FOUND, "User '" + au.userId() + "' not found");
         }
         long now = nowMicros();
         if (au.password() != null) {
@@ -66,7 +66,7 @@ final class UserDdl {
             append(new Command.SetUserEmail(u.id(), au.email(), now));
         } else if (au.lock() != null) {
             if (au.lock() && u.id().equals("root")) {
-                throw KalamException.execution("the root user cannot be locked");
+                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED, "the root user cannot be locked");
             }
             // an admin lock holds until UNLOCK
             append(new Command.SetUserLock(u.id(), au.lock() ? UserRecord.ADMIN_LOCK_UNTIL_MICROS : null, now));
@@ -80,10 +80,10 @@ final class UserDdl {
             if (du.ifExists()) {
                 return StatementResult.message("User '" + du.userId() + "' does not exist (skipped)", 0, me);
             }
-            throw KalamException.execution("User '" + du.userId() + "' not found");
+            throw new KalamException(KalamErrorCode.USER_NOT_FOUND, "User '" + du.userId() + "' not found");
         }
         if (u.id().equals("root")) {
-            throw KalamException.execution("the root user cannot be dropped");
+            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED, "the root user cannot be dropped");
         }
         append(new Command.DropUser(u.id(), nowMicros()));
         return StatementResult.message("User '" + u.id() + "' dropped (soft delete)", 0, me);
