@@ -198,7 +198,7 @@ public final class Applier {
             for (RowOp op : command.ops()) {
                 TableDef table = catalog.table(op.tableId());
                 if (table == null) {
-                    throw new KalamException(KalamErrorCode.CONFLICT,
+                    throw new KalamException(KalamErrorCode.TABLE_NOT_FOUND,
                             "table was dropped while the statement ran [table_id="
                             + op.tableId() + "]");
                 }
@@ -667,7 +667,7 @@ public final class Applier {
     private ApplyResult applyGroupPosition(long topicId, String group, int partition, long index,
             java.util.function.UnaryOperator<io.kalamdb.engine.topic.GroupPosition> change) {
         if (catalog.topic(topicId) == null) {
-            throw new KalamException(KalamErrorCode.CONFLICT, "topic was dropped [topic_id=" + topicId + "]");
+            throw new KalamException(KalamErrorCode.TOPIC_NOT_FOUND, "topic was dropped [topic_id=" + topicId + "]");
         }
         byte[] key = io.kalamdb.engine.topic.TopicKeys.committed(topicId, group, partition);
         byte[] stored = store.get(Space.TOPIC_OFFSETS, key);
