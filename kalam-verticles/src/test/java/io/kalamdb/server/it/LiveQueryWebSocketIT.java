@@ -418,7 +418,7 @@ class LiveQueryWebSocketIT {
             assertError(ws, "unqualified", "SELECT * FROM messages", null, "INVALID_SQL");
             assertError(ws, "notsql", "DELETE FROM chat.messages", null, "INVALID_SQL");
             JsonObject missing = assertError(ws, "missing", "SELECT * FROM chat.nope", null, "NOT_FOUND");
-            assertEquals("table does not exist [table=chat.nope]", missing.getString("message"));
+            assertEquals("table 'chat.nope' not found", missing.getString("message"));
             assertEquals(api.sql(alice, "SELECT * FROM chat.nope").errorMessage(), missing.getString("message"),
                     "the same mistake has the same message over HTTP and WebSocket");
             for (String mistake : List.of("SELEC * FROM chat.messages", "SELECT * FROM chat.messages WHERE",
