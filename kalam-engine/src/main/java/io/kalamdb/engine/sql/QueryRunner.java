@@ -288,8 +288,8 @@ public final class QueryRunner {
     }
 
     /**
-     * Maps a Calcite failure to INVALID_SQL (syntax), COLUMN_NOT_FOUND (an unknown column) or SQL_EXECUTION_ERROR
-     * (any other validation or execution failure).
+     * Maps a Calcite failure to INVALID_SQL (syntax), TABLE_NOT_FOUND or COLUMN_NOT_FOUND (an unknown table or
+     * column) or SQL_EXECUTION_ERROR (any other validation or execution failure).
      */
     static KalamException translate(Throwable e, String sql) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -423,6 +423,7 @@ class LiveQueryWebSocketIT {
                     "the same mistake has the same message over HTTP and WebSocket");
             for (String mistake : List.of("SELEC * FROM chat.messages", "SELECT * FROM chat.messages WHERE",
                     "SELECT * FROM chat.messages WHERE content = ", "SELECT nocol FROM chat.messages",
+                    "SELECT * FROM chat.messages WHERE nocol = 1",
                     "SELECT * FROM chat.messages WHERE content = 'open")) {
                 JsonObject ws1 = assertError(ws, "typo" + mistake.length(), mistake, null, "INVALID_SQL");
                 assertEquals(api.sql(alice, mistake).errorMessage(), ws1.getString("message"),
