@@ -154,7 +154,7 @@ class ConcurrentCommandsTest {
             List<String> outcomes = race(tasks);
             assertNull(outcomes.get(dropAt), "seed=" + seed + " round=" + round + ": the DROP is acknowledged");
             for (String o : outcomes) {
-                assertTrue(o == null || o.contains("table does not exist") || o.contains("already exists")
+                assertTrue(o == null || o.contains("table 'app.t' not found") || o.contains("already exists")
                         || o.contains("primary key"), "seed=" + seed + " " + o);
             }
             assertNull(table("t"), "seed=" + seed + " round=" + round + ": the dropped table came back "

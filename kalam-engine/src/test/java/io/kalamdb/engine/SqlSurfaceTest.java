@@ -107,12 +107,12 @@ class SqlSurfaceTest {
     @Test
     void badInputGetsClearErrorsAndChangesNothing() {
         fx.sql(ROOT, "CREATE TABLE app.strict (id BIGINT PRIMARY KEY, name TEXT NOT NULL, n INT) WITH (TYPE='USER')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "column=n", U1,
+        error(KalamErrorCode.TYPE_MISMATCH, "column=n", U1,
                 "INSERT INTO app.strict (id, name, n) VALUES (1, 'a', 'abc')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "NOT NULL", U1, "INSERT INTO app.strict (id, n) VALUES (1, 2)");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "app.nope", U1, "SELECT * FROM app.nope");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "missing_col", U1, "SELECT missing_col FROM app.strict");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "column=ghost", U1,
+        error(KalamErrorCode.NOT_NULL_VIOLATION, "NOT NULL", U1, "INSERT INTO app.strict (id, n) VALUES (1, 2)");
+        error(KalamErrorCode.TABLE_NOT_FOUND, "app.nope", U1, "SELECT * FROM app.nope");
+        error(KalamErrorCode.COLUMN_NOT_FOUND, "missing_col", U1, "SELECT missing_col FROM app.strict");
+        error(KalamErrorCode.COLUMN_NOT_FOUND, "column 'ghost' not found in table 'app.strict'", U1,
                 "INSERT INTO app.strict (id, name, ghost) VALUES (1, 'a', 1)");
         KalamException syntax = error(KalamErrorCode.INVALID_SQL, "line 1", U1, "SELECT FROM WHERE app.strict");
         assertTrue(syntax.column() > 0, "syntax errors keep the column");
@@ -221,11 +221,11 @@ class SqlSurfaceTest {
         error(KalamErrorCode.PERMISSION_DENIED, "", U1, "ALTER TABLE ref.secret SET ACCESS LEVEL public");
         fx.sql(DBA, "ALTER TABLE ref.secret SET ACCESS LEVEL public");
         fx.one(U1, "SELECT * FROM ref.secret");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "SHARED tables", DBA,
+        error(KalamErrorCode.OPERATION_NOT_ALLOWED, "SHARED tables", DBA,
                 "EXECUTE AS USER 'u1' (INSERT INTO ref.plans (id) VALUES ('x'))");
         error(KalamErrorCode.PERMISSION_DENIED, "shared", U1,
                 "CREATE TABLE app.mine (id INT PRIMARY KEY) WITH (TYPE='SHARED')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "ACCESS_LEVEL", ROOT,
+        error(KalamErrorCode.INVALID_OPTION, "ACCESS_LEVEL", ROOT,
                 "CREATE TABLE app.bad (id INT PRIMARY KEY) WITH (TYPE='USER', ACCESS_LEVEL='public')");
     }
 
@@ -277,9 +277,9 @@ class SqlSurfaceTest {
                 + "VALUES (3002, 'b'); COMMIT;");
         fx.sql(ROOT, "BEGIN; INSERT INTO app.tx (id, name) VALUES (3010, 'kept'); COMMIT; BEGIN; "
                 + "INSERT INTO app.tx (id, name) VALUES (3011, 'dropped'); ROLLBACK;");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "missing_col", ROOT, "BEGIN; INSERT INTO app.tx (id, name) VALUES "
+        error(KalamErrorCode.COLUMN_NOT_FOUND, "missing_col", ROOT, "BEGIN; INSERT INTO app.tx (id, name) VALUES "
                 + "(3003, 'ok'); INSERT INTO app.tx (id, missing_col) VALUES (3004, 'bad'); COMMIT;");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "open explicit transaction", ROOT,
+        error(KalamErrorCode.OPERATION_NOT_ALLOWED, "open explicit transaction", ROOT,
                 "BEGIN; INSERT INTO app.tx (id, name) VALUES (3012, 'orphaned');");
         assertEquals(List.of(3001L, 3002L, 3010L), rows(ROOT, "SELECT id FROM app.tx ORDER BY id").stream()
                 .map(r -> r[0]).toList());
@@ -287,19 +287,19 @@ class SqlSurfaceTest {
 
     @Test
     void createTableRules() {
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "primary key", ROOT,
+        error(KalamErrorCode.INVALID_DEFINITION, "primary key", ROOT,
                 "CREATE TABLE app.nokey (id INT, name TEXT) WITH (TYPE='USER')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "TTL_SECONDS", ROOT,
+        error(KalamErrorCode.INVALID_OPTION, "TTL_SECONDS", ROOT,
                 "CREATE TABLE app.ev (id INT PRIMARY KEY) WITH (TYPE='STREAM')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "reserved", ROOT,
+        error(KalamErrorCode.RESERVED_NAME, "reserved", ROOT,
                 "CREATE TABLE app.r (_seq TEXT PRIMARY KEY) WITH (TYPE='USER')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "Create it first with CREATE NAMESPACE ghost", ROOT,
+        error(KalamErrorCode.NAMESPACE_NOT_FOUND, "Create it first with CREATE NAMESPACE ghost", ROOT,
                 "CREATE TABLE ghost.t (id INT PRIMARY KEY) WITH (TYPE='USER')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "Unknown table option", ROOT,
+        error(KalamErrorCode.INVALID_OPTION, "Unknown table option", ROOT,
                 "CREATE TABLE app.o (id INT PRIMARY KEY) WITH (TYPE='USER', COLOR='blue')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "reserved", ROOT, "CREATE NAMESPACE system");
+        error(KalamErrorCode.RESERVED_NAME, "reserved", ROOT, "CREATE NAMESPACE system");
         fx.sql(ROOT, "CREATE TABLE app.dup (id INT PRIMARY KEY) WITH (TYPE='USER')");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "already exists", ROOT,
+        error(KalamErrorCode.TABLE_EXISTS, "already exists", ROOT,
                 "CREATE TABLE app.dup (id INT PRIMARY KEY) WITH (TYPE='USER')");
         assertTrue(fx.one(ROOT, "CREATE TABLE IF NOT EXISTS app.dup (id INT PRIMARY KEY) WITH (TYPE='USER')")
                 .message().contains("already exists"));
@@ -325,9 +325,9 @@ class SqlSurfaceTest {
         List<Object> names = d.rows().stream().map(x -> x[0]).toList();
         assertTrue(names.contains("name") && !names.contains("customer_name") && !names.contains("warehouse"));
         assertEquals("c", rows(U1, "SELECT name FROM app.products").get(0)[0]);
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "not null", ROOT,
+        error(KalamErrorCode.OPERATION_NOT_ALLOWED, "not null", ROOT,
                 "ALTER TABLE app.products ADD COLUMN required_field TEXT NOT NULL");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "system column", ROOT, "ALTER TABLE app.products DROP COLUMN _deleted");
+        error(KalamErrorCode.OPERATION_NOT_ALLOWED, "system column", ROOT, "ALTER TABLE app.products DROP COLUMN _deleted");
     }
 
     @Test
@@ -349,9 +349,9 @@ class SqlSurfaceTest {
         error(KalamErrorCode.PERMISSION_DENIED, "system", DBA, "ALTER USER 'svc1' SET ROLE system");
         fx.sql(DBA, "ALTER USER 'svc1' SET ROLE dba");
         assertEquals("dba", rows(ROOT, "SELECT role FROM system.users WHERE user_id = 'svc1'").get(0)[0]);
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "already exists", ROOT,
+        error(KalamErrorCode.USER_EXISTS, "already exists", ROOT,
                 "CREATE USER 'svc1' WITH PASSWORD 'StrongPass123!'");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "Weak password", ROOT, "CREATE USER 'w' WITH PASSWORD 'password'");
+        error(KalamErrorCode.WEAK_PASSWORD, "Weak password", ROOT, "CREATE USER 'w' WITH PASSWORD 'password'");
         fx.sql(ROOT, "DROP USER 'svc1'");
         assertFalse(fx.engine().users().find("svc1").isPresent());
         assertTrue(fx.one(ROOT, "DROP USER IF EXISTS 'nobody'").message().contains("skipped"));
@@ -363,7 +363,7 @@ class SqlSurfaceTest {
         fx.sql(ROOT, "CREATE NAMESPACE gone; CREATE TABLE gone.t (id INT PRIMARY KEY) WITH (TYPE='USER')");
         fx.sql(U1, "INSERT INTO gone.t (id) VALUES (1)");
         fx.sql(ROOT, "DROP NAMESPACE gone CASCADE");
-        error(KalamErrorCode.SQL_EXECUTION_ERROR, "gone.t", U1, "SELECT * FROM gone.t");
+        error(KalamErrorCode.TABLE_NOT_FOUND, "gone.t", U1, "SELECT * FROM gone.t");
         fx.sql(ROOT, "CREATE NAMESPACE gone; CREATE TABLE gone.t (id INT PRIMARY KEY) WITH (TYPE='USER')");
         assertEquals(0, fx.one(U1, "SELECT * FROM gone.t").rowCount(), "no rows survive a drop");
     }

@@ -1,5 +1,6 @@
 package io.kalamdb.engine.auth;
 
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 
 import java.util.Locale;
@@ -16,7 +17,7 @@ public enum Role {
             case "service", "developer", "analyst" -> SERVICE;
             case "dba", "admin" -> DBA;
             case "system" -> SYSTEM;
-            default -> throw KalamException.execution("Invalid role '" + word + "'");
+            default -> throw new KalamException(KalamErrorCode.INVALID_OPTION, "Invalid role '" + word + "'");
         };
     }
 

@@ -53,22 +53,25 @@ public final class KalamException extends RuntimeException {
         return new KalamException(KalamErrorCode.INVALID_SQL, message);
     }
 
-    public static KalamException execution(String message) {
-        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, message);
-    }
-
     public static KalamException permissionDenied(String message) {
         return new KalamException(KalamErrorCode.PERMISSION_DENIED, message);
     }
 
+    /** {@code table 'ns.t' not found} (reference wording). */
     public static KalamException tableNotFound(String qualifiedName) {
-        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
-                "table does not exist [table=" + qualifiedName + "]");
+        return new KalamException(KalamErrorCode.TABLE_NOT_FOUND, "table '" + qualifiedName + "' not found");
     }
 
+    /** A namespace a statement needs is missing, with the hint the reference gives for CREATE TABLE. */
     public static KalamException namespaceNotFound(String namespace) {
-        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
+        return new KalamException(KalamErrorCode.NAMESPACE_NOT_FOUND,
                 "Namespace '" + namespace + "' does not exist. Create it first with CREATE NAMESPACE " + namespace);
+    }
+
+    /** {@code column 'x' not found in table 'ns.t'}, or without the table when it is not known. */
+    public static KalamException columnNotFound(String column, String qualifiedTable) {
+        return new KalamException(KalamErrorCode.COLUMN_NOT_FOUND, "column '" + column + "' not found"
+                + (qualifiedTable == null ? "" : " in table '" + qualifiedTable + "'"));
     }
 
     public static KalamException invalidInput(String message) {

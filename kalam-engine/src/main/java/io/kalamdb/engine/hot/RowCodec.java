@@ -3,6 +3,7 @@ package io.kalamdb.engine.hot;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.sql.ValueCoercion;
 
@@ -72,7 +73,8 @@ public final class RowCodec {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw KalamException.execution("text is not valid Unicode: an unpaired surrogate U+"
+                throw new KalamException(KalamErrorCode.VALUE_OUT_OF_RANGE,
+                        "text is not valid Unicode: an unpaired surrogate U+"
                         + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i + " [column="
                         + column + "]");
             }

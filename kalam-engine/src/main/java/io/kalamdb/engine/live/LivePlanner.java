@@ -75,8 +75,8 @@ final class LivePlanner {
         }
         TableDef t = catalog.table(ns, name);
         if (t == null) {
-            // the message of the same mistake over HTTP (KalamException.tableNotFound); the code stays NOT_FOUND
-            throw new KalamException(KalamErrorCode.NOT_FOUND, "table does not exist [table=" + ns + "." + name + "]");
+            // the same code and message as the same mistake over HTTP (a WebSocket error frame says NOT_FOUND)
+            throw KalamException.tableNotFound(ns + "." + name);
         }
         if (t.type() == TableType.SHARED) {
             AccessLevel level = t.accessLevel() == null ? AccessLevel.PRIVATE : t.accessLevel();
@@ -104,7 +104,7 @@ final class LivePlanner {
                 String col = id.names.get(id.names.size() - 1);
                 if (t.column(col) == null && !TableDef.isSystemColumn(col)) {
                     // the same words as a SELECT over HTTP (QueryRunner names an unknown column this way)
-                    throw KalamException.invalidSql("column does not exist [column=" + col + "]");
+                    throw KalamException.columnNotFound(col, t.qualifiedName());
                 }
                 addColumn(t, col, projection, schema);
             }

@@ -8,6 +8,7 @@ import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 
 import java.util.ArrayList;
@@ -149,7 +150,8 @@ public final class Authorizer {
         for (Stmt.TableRef ref : refs) {
             TableDef t = catalog.table(ref.namespace(), ref.name());
             if (t != null && t.type() == TableType.SHARED) {
-                throw KalamException.execution("EXECUTE AS USER is not allowed on SHARED tables (table '"
+                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                        "EXECUTE AS USER is not allowed on SHARED tables (table '"
                         + t.qualifiedName() + "'). AS USER impersonation is only supported for USER and STREAM "
                         + "tables.");
             }

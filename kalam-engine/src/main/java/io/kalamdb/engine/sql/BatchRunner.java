@@ -46,7 +46,8 @@ final class BatchRunner {
                     switch (stmt) {
                         case Stmt.Begin ignored -> {
                             if (tx != null) {
-                                throw KalamException.execution("a transaction is already open");
+                                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                                        "a transaction is already open");
                             }
                             tx = Transaction.begin(catalog, reader);
                             if (txStart != i) {
@@ -59,7 +60,8 @@ final class BatchRunner {
                         }
                         case Stmt.Commit ignored -> {
                             if (tx == null) {
-                                throw KalamException.execution("no transaction is open");
+                                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                                        "no transaction is open");
                             }
                             try {
                                 statements.commit(tx);
@@ -72,7 +74,8 @@ final class BatchRunner {
                         }
                         case Stmt.Rollback ignored -> {
                             if (tx == null) {
-                                throw KalamException.execution("no transaction is open");
+                                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                                        "no transaction is open");
                             }
                             tx.close();
                             tx = null;
@@ -114,7 +117,7 @@ final class BatchRunner {
                 }
             }
             if (tx != null) {
-                throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
+                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
                         "Request completed with an open explicit transaction; rolled back automatically "
                                 + "[begin=statement "
                                 + (txStart + 1) + "]");

@@ -240,7 +240,8 @@ public final class CalciteSql {
                 if (v.signum() < 0 || v.stripTrailingZeros().scale() > 0
                         || v.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
                     String text = v.toPlainString();
-                    throw KalamException.execution("LIMIT and OFFSET must be whole numbers from 0 to "
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                            "LIMIT and OFFSET must be whole numbers from 0 to "
                             + Long.MAX_VALUE + " [value=" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
                             + "]");
                 }

@@ -7,6 +7,7 @@ import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
@@ -134,15 +135,16 @@ public final class DmlPlanner {
             for (int i = 0; i < targets.length; i++) {
                 String name = targetList.get(i);
                 if (TableDef.isSystemColumn(name)) {
-                    throw KalamException.execution("cannot insert into system column [column=" + name + "]");
+                    throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                            "cannot insert into system column [column=" + name + "]");
                 }
                 int idx = t.columnIndex(name);
                 if (idx < 0) {
-                    throw KalamException.execution("column does not exist [column=" + name + ", table="
-                            + t.qualifiedName() + "]");
+                    throw KalamException.columnNotFound(name, t.qualifiedName());
                 }
                 if (!seen.add(idx)) {
-                    throw KalamException.execution("column appears more than once [column=" + name + "]");
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                            "column appears more than once [column=" + name + "]");
                 }
                 targets[i] = idx;
             }
@@ -167,7 +169,8 @@ public final class DmlPlanner {
                     values[i] = ValueCoercion.coerce(d.value(), c.type(), true, c.name());
                 }
                 if (values[i] == null && (!c.nullable() || c.primaryKey())) {
-                    throw KalamException.execution("NOT NULL violation: column '" + c.name()
+                    throw new KalamException(KalamErrorCode.NOT_NULL_VIOLATION,
+                            "NOT NULL violation: column '" + c.name()
                             + "' cannot be null [table=" + t.qualifiedName() + "]");
                 }
             }
@@ -175,7 +178,8 @@ public final class DmlPlanner {
                     io.kalamdb.engine.util.Ids.current().snowflake()) : KeyCodec.encodePk(columns.get(pkIndex).type(),
                     values[pkIndex]);
             if (!keys.add(new ByteKey(pk))) {
-                throw KalamException.execution("Primary key violation: value '" + values[pkIndex]
+                throw new KalamException(KalamErrorCode.PRIMARY_KEY_VIOLATION,
+                        "Primary key violation: value '" + values[pkIndex]
                         + "' appears multiple times in column '" + columns.get(pkIndex).name() + "'");
             }
             ops.add(new RowOp(RowOp.Kind.INSERT, t.id(), partition, pk, RowCodec.encode(columns, values, 0, false),
@@ -191,7 +195,8 @@ public final class DmlPlanner {
         if (stmt.rows() != null) {
             for (List<SqlNode> exprs : stmt.rows()) {
                 if (exprs.size() != width) {
-                    throw KalamException.execution("INSERT has " + exprs.size() + " value(s) for " + width
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                            "INSERT has " + exprs.size() + " value(s) for " + width
                             + " column(s)");
                 }
                 ExpressionEvaluator.Value[] row = new ExpressionEvaluator.Value[width];
@@ -211,7 +216,8 @@ public final class DmlPlanner {
         QueryRunner.Output out = queries.run(CalciteSql.unparse(source), params, defaultNamespace, session, scope,
                 Integer.MAX_VALUE);
         if (out.schema().size() != width) {
-            throw KalamException.execution("INSERT ... SELECT returns " + out.schema().size() + " column(s) for "
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "INSERT ... SELECT returns " + out.schema().size() + " column(s) for "
                     + width + " target column(s)");
         }
         for (Object[] r : out.rows()) {
@@ -289,12 +295,12 @@ public final class DmlPlanner {
         for (int i = 0; i < targets.length; i++) {
             String name = CalciteSql.columnName(targetList.get(i));
             if (TableDef.isSystemColumn(name)) {
-                throw KalamException.execution("cannot update system column [column=" + name + "]");
+                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                        "cannot update system column [column=" + name + "]");
             }
             targets[i] = t.columnIndex(name);
             if (targets[i] < 0) {
-                throw KalamException.execution("column does not exist [column=" + name + ", table="
-                        + t.qualifiedName() + "]");
+                throw KalamException.columnNotFound(name, t.qualifiedName());
             }
             simple[i] = ExpressionEvaluator.eval(sources.get(i), stmt.params(), scope.userId());
             if (simple[i] == ExpressionEvaluator.COMPLEX) {
@@ -331,7 +337,8 @@ public final class DmlPlanner {
                         ? new ExpressionEvaluator.Value(match[complexIndex++], true) : simple[i];
                 values[targets[i]] = ValueCoercion.coerce(v.value(), c.type(), v.lenient(), c.name());
                 if (values[targets[i]] == null && (!c.nullable() || c.primaryKey())) {
-                    throw KalamException.execution("NOT NULL violation: column '" + c.name()
+                    throw new KalamException(KalamErrorCode.NOT_NULL_VIOLATION,
+                            "NOT NULL violation: column '" + c.name()
                             + "' cannot be null [table=" + t.qualifiedName() + "]");
                 }
             }
@@ -341,7 +348,8 @@ public final class DmlPlanner {
             byte[] newPk = KeyCodec.encodePk(columns.get(pkIndex).type(), values[pkIndex]);
             boolean moved = !Arrays.equals(pk, newPk);
             if (!newKeys.add(new ByteKey(newPk))) {
-                throw KalamException.execution("Primary key violation: value '" + values[pkIndex]
+                throw new KalamException(KalamErrorCode.PRIMARY_KEY_VIOLATION,
+                        "Primary key violation: value '" + values[pkIndex]
                         + "' appears multiple times in column '" + columns.get(pkIndex).name() + "'");
             }
             ops.add(new RowOp(RowOp.Kind.UPDATE, t.id(), partition, newPk,
@@ -372,7 +380,8 @@ public final class DmlPlanner {
     private List<Object[]> matchingRows(TableDef t, SqlNode condition, List<SqlNode> exprs, List<Object> params,
                                         Session session, ScanScope scope, String defaultNamespace) {
         if (t.primaryKey() == null) {
-            throw KalamException.execution("table has no primary key [table=" + t.qualifiedName() + "]");
+            throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                    "table has no primary key [table=" + t.qualifiedName() + "]");
         }
         List<SqlNode> paramNodes = new ArrayList<>(exprs);
         if (condition != null) {

@@ -1,6 +1,7 @@
 package io.kalamdb.engine.sql;
 
 import io.kalamdb.engine.catalog.DefaultValue;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.util.Ids;
 
@@ -119,7 +120,8 @@ final class ExpressionEvaluator {
         if (d.isFunction()) {
             Object v = function(d.function(), currentUser);
             if (v == NOT_A_FUNCTION) {
-                throw KalamException.execution("unknown default function " + d.function() + "()");
+                throw new KalamException(KalamErrorCode.INVALID_DEFINITION,
+                        "unknown default function " + d.function() + "()");
             }
             return new Value(v, true);
         }

@@ -145,7 +145,7 @@ public final class FilterCompiler {
                         return c.rel;
                     }
                 }
-                throw QueryRunner.translate(e, sql);
+                throw QueryRunner.namingTable(QueryRunner.translate(e, sql), sql, table.namespace());
             }
             throw KalamException.internal("the planner produced no relational plan for a row filter", null);
         } catch (SQLException e) {

@@ -332,7 +332,10 @@ public final class QueryRunner {
         return v;
     }
 
-    /** Maps a Calcite failure to INVALID_SQL (syntax) or SQL_EXECUTION_ERROR (validation, execution). */
+    /**
+     * Maps a Calcite failure to INVALID_SQL (syntax), TABLE_NOT_FOUND or COLUMN_NOT_FOUND (an unknown table or
+     * column) or SQL_EXECUTION_ERROR (any other validation or execution failure).
+     */
     static KalamException translate(Throwable e, String sql) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof KalamException k) {
@@ -347,6 +350,17 @@ public final class QueryRunner {
                 return new KalamException(KalamErrorCode.INVALID_SQL, firstLine(p.getMessage()), line, col, p);
             }
             if (t instanceof CalciteContextException c) {
+                java.util.regex.Matcher table = UNKNOWN_TABLE.matcher(c.getMessage() == null ? "" : c.getMessage());
+                if (table.find()) {
+                    return new KalamException(KalamErrorCode.TABLE_NOT_FOUND, "table '" + (table.group(2) == null
+                            ? "" : table.group(2) + ".") + table.group(1) + "' not found", c.getPosLine(),
+                            c.getPosColumn(), c);
+                }
+                String column = unknownColumn(c.getMessage());
+                if (column != null) {
+                    return new KalamException(KalamErrorCode.COLUMN_NOT_FOUND, "column '" + column + "' not found",
+                            c.getPosLine(), c.getPosColumn(), c);
+                }
                 return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, validationMessage(c.getMessage()),
                         c.getPosLine(), c.getPosColumn(), c);
             }
@@ -358,22 +372,55 @@ public final class QueryRunner {
         return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, publicMessage(root), e);
     }
 
+    private static final java.util.regex.Pattern UNKNOWN_TABLE = java.util.regex.Pattern.compile(
+            "Object '([^']*)' not found(?: within '([^']*)')?");
     private static final java.util.regex.Pattern UNKNOWN_COLUMN = java.util.regex.Pattern.compile(
             "(?:The definition of column '([^']*)' depends on itself|Column '([^']*)' not found in any table)");
 
     /**
-     * Calcite's validation message, except where it misleads: an unknown column in a single-table SELECT is
-     * reported by Calcite as a column that "depends on itself" (Babel's alias lookup); both spellings become the
-     * engine's own "column does not exist" message.
+     * The column a Calcite validation message says is unknown, or null. Calcite reports an unknown column of a
+     * single-table SELECT as one that "depends on itself" (Babel's alias lookup); both spellings are recognised.
      */
-    private static String validationMessage(String message) {
-        String text = message == null ? "invalid SQL" : message;
-        java.util.regex.Matcher m = UNKNOWN_COLUMN.matcher(text);
+    private static String unknownColumn(String message) {
+        java.util.regex.Matcher m = UNKNOWN_COLUMN.matcher(message == null ? "" : message);
         if (m.find()) {
-            String column = m.group(1) != null ? m.group(1) : m.group(2);
-            return "column does not exist [column=" + column + "]";
+            return m.group(1) != null ? m.group(1) : m.group(2);
         }
-        return text;
+        return null;
+    }
+
+    private static String validationMessage(String message) {
+        return message == null ? "invalid SQL" : message;
+    }
+
+    private static final java.util.regex.Pattern COLUMN_NOT_FOUND = java.util.regex.Pattern.compile(
+            "^column '(.*)' not found$");
+
+    /**
+     * An unknown column of a statement that names exactly one table, with that table named
+     * ({@code column 'x' not found in table 'ns.t'}); any other error as it is.
+     */
+    static KalamException namingTable(KalamException error, String sql, String defaultNamespace) {
+        if (error.code() != KalamErrorCode.COLUMN_NOT_FOUND) {
+            return error;
+        }
+        java.util.regex.Matcher m = COLUMN_NOT_FOUND.matcher(error.getMessage());
+        if (!m.matches()) {
+            return error;
+        }
+        String text = sql.regionMatches(true, 0, "EXPLAIN PLAN FOR ", 0, 17) ? sql.substring(17) : sql;
+        List<List<String>> tables;
+        try {
+            tables = CalciteSql.tableNames(CalciteSql.parse(text));
+        } catch (RuntimeException e) {
+            return error;
+        }
+        if (tables.size() != 1) {
+            return error;
+        }
+        Stmt.TableRef ref = KalamParser.tableRef(tables.get(0), defaultNamespace);
+        return new KalamException(KalamErrorCode.COLUMN_NOT_FOUND, "column '" + m.group(1) + "' not found in table '"
+                + ref.qualified() + "'", error.line(), error.column(), error.getCause());
     }
 
     /** What a client is told of an execution failure: the message when it is fit to show, else what went wrong. */
@@ -478,7 +525,7 @@ public final class QueryRunner {
                     calcite.setSchema(defaultNamespace);
                     ps = connection.prepareStatement(sql);
                 } catch (SQLException | RuntimeException e) {
-                    KalamException error = translate(e, sql);
+                    KalamException error = namingTable(translate(e, sql), sql, defaultNamespace);
                     if (converted.isEmpty()) {
                         throw error;
                     }

@@ -110,7 +110,7 @@ record ScanKeys(byte[] from, byte[] to) {
         if (v instanceof java.util.Date d) {
             return d.getTime();
         }
-        throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
+        throw new KalamException(KalamErrorCode.TYPE_MISMATCH,
                 "a value has the wrong type for this operation (check the types of the parameters and columns)");
     }
 
@@ -118,12 +118,12 @@ record ScanKeys(byte[] from, byte[] to) {
         if (v instanceof String s) {
             return s;
         }
-        throw new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR,
+        throw new KalamException(KalamErrorCode.TYPE_MISMATCH,
                 "a value has the wrong type for this operation (check the types of the parameters and columns)");
     }
 
     private static KalamException wrongType(KalamType type, Object v) {
-        return new KalamException(KalamErrorCode.SQL_EXECUTION_ERROR, "a value has the wrong type for this "
+        return new KalamException(KalamErrorCode.TYPE_MISMATCH, "a value has the wrong type for this "
                 + "operation (check the types of the parameters and columns) [type=" + type.sqlName() + "]");
     }
 }

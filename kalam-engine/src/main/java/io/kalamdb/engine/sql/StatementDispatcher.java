@@ -8,6 +8,7 @@ import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.tx.Transaction;
 import io.kalamdb.engine.write.ApplyResult;
@@ -109,14 +110,15 @@ final class StatementDispatcher {
             case Stmt.KillLiveQuery kill -> {
                 io.kalamdb.engine.live.Subscription target = live.find(kill.liveId());
                 if (target == null) {
-                    throw KalamException.execution("Live query not found: " + kill.liveId());
+                    throw new KalamException(KalamErrorCode.OBJECT_NOT_FOUND, "Live query not found: " + kill.liveId());
                 }
                 live.kill(target);
                 yield StatementResult.message("Live query killed: " + kill.liveId(), 0, who);
             }
             default -> {
                 if (tx != null) {
-                    throw KalamException.execution("catalog statements are not supported inside explicit "
+                    throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                            "catalog statements are not supported inside explicit "
                             + "transactions");
                 }
                 yield ddl.execute(stmt, session);
@@ -167,7 +169,8 @@ final class StatementDispatcher {
         if (tx != null) {
             TableDef t = catalog.table(ref.namespace(), ref.name());
             if (t != null && t.type() == TableType.STREAM) {
-                throw KalamException.execution("stream tables are not supported inside explicit transactions "
+                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                        "stream tables are not supported inside explicit transactions "
                         + "[table=" + t.qualifiedName() + "]");
             }
             tx.stage(ops);

@@ -7,6 +7,7 @@ import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.topic.ConsumeRequest;
 import io.kalamdb.engine.topic.ConsumeResult;
@@ -50,7 +51,9 @@ public final class TopicExecutor {
         try {
             return topics.topic(name);
         } catch (KalamException e) {
-            throw KalamException.execution(e.getMessage());
+            // the topic API's NOT_FOUND (404 on its own endpoints) is TOPIC_NOT_FOUND to a SQL statement
+            throw e.code() == KalamErrorCode.NOT_FOUND ? new KalamException(KalamErrorCode.TOPIC_NOT_FOUND,
+                    e.getMessage()) : e;
         }
     }
 
@@ -79,7 +82,7 @@ public final class TopicExecutor {
                     throw KalamException.namespaceNotFound(ns);
                 }
                 if (catalog.topic(ns, name) != null) {
-                    throw KalamException.execution("Topic '" + ct.topic() + "' already exists");
+                    throw new KalamException(KalamErrorCode.TOPIC_EXISTS, "Topic '" + ct.topic() + "' already exists");
                 }
                 long now = now();
                 append(new Command.PutTopic(new TopicDef(0, catalog.namespace(ns).name(),
@@ -97,7 +100,8 @@ public final class TopicExecutor {
                     if (dt.ifExists()) {
                         yield StatementResult.message("Topic '" + dt.topic() + "' does not exist (skipped)", 0, who);
                     }
-                    throw KalamException.execution("Topic '" + dt.topic() + "' does not exist");
+                    throw new KalamException(KalamErrorCode.TOPIC_NOT_FOUND,
+                            "Topic '" + dt.topic() + "' does not exist");
                 }
                 append(new Command.DropTopic(t.id()));
                 topics.forget(t.id());
@@ -120,7 +124,8 @@ public final class TopicExecutor {
                 List<TopicDef.Route> routes = new ArrayList<>(t.routes());
                 for (TopicDef.Route r : routes) {
                     if (r.tableId() == table.id() && r.op() == add.op()) {
-                        throw KalamException.execution("topic '" + t.qualifiedName() + "' already has a source "
+                        throw new KalamException(KalamErrorCode.OBJECT_EXISTS,
+                                "topic '" + t.qualifiedName() + "' already has a source "
                                 + table.qualifiedName() + " ON " + add.op().name());
                     }
                 }
@@ -139,7 +144,8 @@ public final class TopicExecutor {
                 boolean removed = routes.removeIf(r -> r.table().equalsIgnoreCase(drop.table().qualified())
                         && r.op() == drop.op());
                 if (!removed) {
-                    throw KalamException.execution("topic '" + t.qualifiedName() + "' has no source "
+                    throw new KalamException(KalamErrorCode.OBJECT_NOT_FOUND,
+                            "topic '" + t.qualifiedName() + "' has no source "
                             + drop.table().qualified() + " ON " + drop.op().name());
                 }
                 append(new Command.SetTopicRoutes(t.id(), t.routes(), routes, now()));

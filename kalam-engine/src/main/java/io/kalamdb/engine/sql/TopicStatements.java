@@ -1,5 +1,6 @@
 package io.kalamdb.engine.sql;
 
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.topic.ConsumeRequest;
 import io.kalamdb.engine.topic.TopicDef;
@@ -15,7 +16,8 @@ final class TopicStatements {
     static String topicName(TokenCursor c) {
         String first = c.identifier("topic name");
         if (!c.acceptSymbol(".")) {
-            throw KalamException.execution("Topic name must be namespace-qualified: <namespace>.<topic> [topic="
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "Topic name must be namespace-qualified: <namespace>.<topic> [topic="
                     + first + "]");
         }
         return first + "." + c.identifier("topic name");
@@ -27,7 +29,8 @@ final class TopicStatements {
         if (c.acceptWord("PARTITIONS")) {
             long n = c.number("partition count");
             if (n < 1 || n > 1024) {
-                throw KalamException.execution("PARTITIONS must be between 1 and 1024 [partitions=" + n + "]");
+                throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                        "PARTITIONS must be between 1 and 1024 [partitions=" + n + "]");
             }
             partitions = (int) n;
         }
@@ -40,12 +43,13 @@ final class TopicStatements {
                 c.expectSymbol("=");
                 long v = c.number(key);
                 if (v < 1) {
-                    throw KalamException.execution(key + " must be positive [" + key + "=" + v + "]");
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                            key + " must be positive [" + key + "=" + v + "]");
                 }
                 switch (key) {
                     case "retention_seconds" -> retentionSeconds = v;
                     case "retention_max_bytes" -> retentionBytes = v;
-                    default -> throw KalamException.execution("unknown topic option '" + key
+                    default -> throw new KalamException(KalamErrorCode.INVALID_OPTION, "unknown topic option '" + key
                             + "' (retention_seconds or retention_max_bytes)");
                 }
             } while (c.acceptSymbol(","));
@@ -102,14 +106,16 @@ final class TopicStatements {
             c.expectSymbol("(");
             String key = c.identifier("option name");
             if (!key.equalsIgnoreCase("payload")) {
-                throw KalamException.execution("unknown topic source option '" + key + "' (payload)");
+                throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                        "unknown topic source option '" + key + "' (payload)");
             }
             c.expectSymbol("=");
             String value = c.next().unquoted();
             try {
                 mode = TopicDef.PayloadMode.valueOf(value.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw KalamException.execution("Invalid payload mode '" + value + "' (key, full or diff)");
+                throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                        "Invalid payload mode '" + value + "' (key, full or diff)");
             }
             c.expectSymbol(")");
         }
@@ -130,7 +136,7 @@ final class TopicStatements {
             if (c.acceptWord("GROUP")) {
                 group = c.next().unquoted();
                 if (group.isBlank()) {
-                    throw KalamException.execution("consumer group name must not be empty");
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION, "consumer group name must not be empty");
                 }
             } else if (c.acceptWord("PARTITION")) {
                 partition = (int) c.number("partition");
@@ -143,13 +149,15 @@ final class TopicStatements {
                     start = ConsumeRequest.Start.OFFSET;
                     offset = signedNumber(c, "start offset");
                     if (offset < 0) {
-                        throw KalamException.execution("start offset must not be negative [offset=" + offset + "]");
+                        throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                                "start offset must not be negative [offset=" + offset + "]");
                     }
                 }
             } else if (c.acceptWord("LIMIT")) {
                 long n = signedNumber(c, "limit");
                 if (n < 1 || n > 10_000) {
-                    throw KalamException.execution("LIMIT must be between 1 and 10000 [limit=" + n + "]");
+                    throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                            "LIMIT must be between 1 and 10000 [limit=" + n + "]");
                 }
                 limit = (int) n;
             } else {

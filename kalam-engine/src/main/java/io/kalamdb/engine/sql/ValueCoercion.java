@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kalamdb.engine.catalog.KalamType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 
 import java.math.BigDecimal;
@@ -77,7 +78,8 @@ public final class ValueCoercion {
                 case TIME -> toTimeMicros(value, column, type);
             };
         } catch (JsonProcessingException e) {
-            throw KalamException.execution("invalid JSON value for column [column=" + column + "]: "
+            throw new KalamException(KalamErrorCode.TYPE_MISMATCH,
+                    "invalid JSON value for column [column=" + column + "]: "
                     + e.getOriginalMessage());
         } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             throw mismatch(column, type, value);
@@ -223,12 +225,14 @@ public final class ValueCoercion {
     }
 
     private static KalamException mismatch(String column, KalamType type, Object value) {
-        return KalamException.execution("type mismatch: cannot store " + describe(value) + " in column "
+        return new KalamException(KalamErrorCode.TYPE_MISMATCH,
+                "type mismatch: cannot store " + describe(value) + " in column "
                 + "[column=" + column + ", type=" + type.sqlName() + "]");
     }
 
     private static KalamException outOfRange(String column, KalamType type, Object value) {
-        return KalamException.execution("value out of range for column [column=" + column + ", type="
+        return new KalamException(KalamErrorCode.VALUE_OUT_OF_RANGE,
+                "value out of range for column [column=" + column + ", type="
                 + type.sqlName() + ", value=" + value + "]");
     }
 

@@ -63,7 +63,8 @@ public final class TopicService {
     public TopicDef topic(String qualifiedName) {
         int dot = qualifiedName.indexOf('.');
         if (dot <= 0 || dot == qualifiedName.length() - 1) {
-            throw KalamException.execution("Topic name must be namespace-qualified: <namespace>.<topic> [topic="
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "Topic name must be namespace-qualified: <namespace>.<topic> [topic="
                     + qualifiedName + "]");
         }
         TopicDef t = catalog.topic(qualifiedName.substring(0, dot), qualifiedName.substring(dot + 1));
@@ -91,14 +92,16 @@ public final class TopicService {
             io.kalamdb.engine.util.Identifiers.check("consumer group name", r.group());
         }
         if (r.limit() < 1) {
-            throw KalamException.execution("LIMIT must be positive [limit=" + r.limit() + "]");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION, "LIMIT must be positive [limit=" + r.limit() + "]");
         }
         if (r.partition() != null && (r.partition() < 0 || r.partition() >= t.partitions())) {
-            throw KalamException.execution("partition out of range [partition=" + r.partition() + ", partitions="
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "partition out of range [partition=" + r.partition() + ", partitions="
                     + t.partitions() + "]");
         }
         if (r.start() == ConsumeRequest.Start.OFFSET && r.startOffset() < 0) {
-            throw KalamException.execution("offset must not be negative [offset=" + r.startOffset() + "]");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "offset must not be negative [offset=" + r.startOffset() + "]");
         }
         int first = r.partition() == null ? 0 : r.partition();
         int last = r.partition() == null ? t.partitions() - 1 : r.partition();
@@ -278,16 +281,18 @@ public final class TopicService {
     public long ack(String topicName, String group, String consumer, int partition, long offset) {
         TopicDef t = topic(topicName);
         if (group == null || group.isBlank()) {
-            throw KalamException.execution("a consumer group is required to ACK");
+            throw new KalamException(KalamErrorCode.INVALID_OPTION, "a consumer group is required to ACK");
         }
         io.kalamdb.engine.util.Identifiers.check("consumer group name", group);
         if (partition < 0 || partition >= t.partitions()) {
-            throw KalamException.execution("partition out of range [partition=" + partition + ", partitions="
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "partition out of range [partition=" + partition + ", partitions="
                     + t.partitions() + "]");
         }
         long end = publisher.durableEndOffset(t.id(), partition);
         if (offset < 0 || offset >= end) {
-            throw KalamException.execution("offset out of range: cannot ACK beyond the end of the partition [offset="
+            throw new KalamException(KalamErrorCode.INVALID_OPTION,
+                    "offset out of range: cannot ACK beyond the end of the partition [offset="
                     + offset + ", last_offset=" + (end - 1) + "]");
         }
         GroupState g = groups.get(t.id() + "/" + group + "/" + partition);

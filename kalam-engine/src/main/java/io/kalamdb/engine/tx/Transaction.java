@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.KeyCodec;
 import io.kalamdb.engine.hot.PartitionReader;
@@ -67,11 +68,13 @@ public final class Transaction implements AutoCloseable {
         for (RowOp op : ops) {
             TableDef table = catalog.table(op.tableId());
             if (table == null) {
-                throw KalamException.execution("table was dropped while the transaction ran [table_id="
+                throw new KalamException(KalamErrorCode.TABLE_NOT_FOUND,
+                        "table was dropped while the transaction ran [table_id="
                         + op.tableId() + "]");
             }
             if (table.type() == TableType.STREAM) {
-                throw KalamException.execution("stream tables are not supported inside explicit transactions "
+                throw new KalamException(KalamErrorCode.OPERATION_NOT_ALLOWED,
+                        "stream tables are not supported inside explicit transactions "
                         + "[table=" + table.qualifiedName() + "]");
             }
             byte[] partition = KeyCodec.partitionPrefix(op.tableId(), op.partition());
@@ -123,7 +126,8 @@ public final class Transaction implements AutoCloseable {
         byte[] current = reader.get(partition, pk);
         if (current != null && !RowCodec.isDeleted(current)) {
             Object value = RowCodec.decode(table, RowCodec.restamp(row, 0, false)).values()[table.primaryKeyIndex()];
-            throw KalamException.execution("Primary key violation: value '" + value + "' already exists in column '"
+            throw new KalamException(KalamErrorCode.PRIMARY_KEY_VIOLATION,
+                    "Primary key violation: value '" + value + "' already exists in column '"
                     + table.primaryKey().name() + "'");
         }
     }

@@ -7,6 +7,7 @@ import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
@@ -197,7 +198,8 @@ public final class Applier {
             for (RowOp op : command.ops()) {
                 TableDef table = catalog.table(op.tableId());
                 if (table == null) {
-                    throw KalamException.execution("table was dropped while the statement ran [table_id="
+                    throw new KalamException(KalamErrorCode.TABLE_NOT_FOUND,
+                            "table was dropped while the statement ran [table_id="
                             + op.tableId() + "]");
                 }
                 byte[] prefix = KeyCodec.partitionPrefix(op.tableId(), op.partition());
@@ -359,7 +361,8 @@ public final class Applier {
     private static KalamException pkViolation(TableDef table, byte[] row) {
         ColumnDef pk = table.primaryKey();
         Object value = RowCodec.decode(table, RowCodec.restamp(row, 0, false)).values()[table.primaryKeyIndex()];
-        return KalamException.execution("Primary key violation: value '" + value + "' already exists in column '"
+        return new KalamException(KalamErrorCode.PRIMARY_KEY_VIOLATION,
+                "Primary key violation: value '" + value + "' already exists in column '"
                 + pk.name() + "'");
     }
 
@@ -494,7 +497,7 @@ public final class Applier {
         UserRecord user = put.user();
         UserRecord existing = catalog.user(user.id());
         if (existing != null && !existing.isDeleted()) {
-            throw KalamException.execution("User '" + user.id() + "' already exists");
+            throw new KalamException(KalamErrorCode.USER_EXISTS, "User '" + user.id() + "' already exists");
         }
         UserRecord created = existing == null ? user : user.succeeding(existing);
         commitBatch(index, batch -> {
@@ -528,7 +531,7 @@ public final class Applier {
     private ApplyResult changeUser(String userId, long index, java.util.function.UnaryOperator<UserRecord> change) {
         UserRecord current = catalog.user(userId);
         if (current == null || current.isDeleted()) {
-            throw KalamException.execution("User '" + userId + "' not found");
+            throw new KalamException(KalamErrorCode.USER_NOT_FOUND, "User '" + userId + "' not found");
         }
         storeUser(change.apply(current), index);
         userListener.accept(userId);
@@ -664,7 +667,7 @@ public final class Applier {
     private ApplyResult applyGroupPosition(long topicId, String group, int partition, long index,
             java.util.function.UnaryOperator<io.kalamdb.engine.topic.GroupPosition> change) {
         if (catalog.topic(topicId) == null) {
-            throw KalamException.execution("topic was dropped [topic_id=" + topicId + "]");
+            throw new KalamException(KalamErrorCode.TOPIC_NOT_FOUND, "topic was dropped [topic_id=" + topicId + "]");
         }
         byte[] key = io.kalamdb.engine.topic.TopicKeys.committed(topicId, group, partition);
         byte[] stored = store.get(Space.TOPIC_OFFSETS, key);

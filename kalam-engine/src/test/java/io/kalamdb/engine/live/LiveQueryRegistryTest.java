@@ -161,7 +161,7 @@ class LiveQueryRegistryTest {
                 SubscribeOptions.defaults(), r));
         assertCode(KalamErrorCode.INVALID_SQL, () -> subscribe(ALICE, "x",
                 "SELECT * FROM chat.messages m JOIN chat.messages n ON m.id = n.id", SubscribeOptions.defaults(), r));
-        assertCode(KalamErrorCode.NOT_FOUND, () -> subscribe(ALICE, "x", "SELECT * FROM chat.nope",
+        assertCode(KalamErrorCode.TABLE_NOT_FOUND, () -> subscribe(ALICE, "x", "SELECT * FROM chat.nope",
                 SubscribeOptions.defaults(), r));
         assertCode(KalamErrorCode.PERMISSION_DENIED, () -> subscribe(ALICE, "x", "SELECT * FROM system.users",
                 SubscribeOptions.defaults(), r));

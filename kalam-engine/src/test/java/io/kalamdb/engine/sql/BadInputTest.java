@@ -62,15 +62,16 @@ class BadInputTest {
     @Test
     void anUnknownColumnIsNamedAsSuch() {
         // Calcite's Babel validator calls it a column that "depends on itself"; the client is told what is wrong
-        rejected(KalamErrorCode.SQL_EXECUTION_ERROR, "column does not exist [column=nocol]", "SELECT nocol FROM app.t");
-        rejected(KalamErrorCode.SQL_EXECUTION_ERROR, "column does not exist [column=nocol]",
+        rejected(KalamErrorCode.COLUMN_NOT_FOUND, "column 'nocol' not found in table 'app.t'",
+                "SELECT nocol FROM app.t");
+        rejected(KalamErrorCode.COLUMN_NOT_FOUND, "column 'nocol' not found in table 'app.t'",
                 "SELECT id FROM app.t WHERE nocol = 1");
     }
 
     @Test
     void limitAndOffsetOutOfRange() {
-        rejected(KalamErrorCode.SQL_EXECUTION_ERROR, "LIMIT", "SELECT * FROM app.t ORDER BY id LIMIT 99999999999999999999");
-        rejected(KalamErrorCode.SQL_EXECUTION_ERROR, "LIMIT",
+        rejected(KalamErrorCode.INVALID_OPTION, "LIMIT", "SELECT * FROM app.t ORDER BY id LIMIT 99999999999999999999");
+        rejected(KalamErrorCode.INVALID_OPTION, "LIMIT",
                 "SELECT * FROM app.t ORDER BY id LIMIT 5 OFFSET 99999999999999999999");
     }
 

@@ -37,7 +37,7 @@ class ConflictRetryTest {
     @Test
     void anyOtherFailureEndsAtOnceAndUnchanged() {
         AtomicInteger attempts = new AtomicInteger();
-        KalamException thrown = KalamException.execution("column already exists [column=a]");
+        KalamException thrown = new KalamException(KalamErrorCode.COLUMN_EXISTS, "column already exists [column=a]");
         KalamException e = assertThrows(KalamException.class, () -> ConflictRetry.run(() -> {
             attempts.incrementAndGet();
             throw thrown;
@@ -74,8 +74,8 @@ class ConflictRetryTest {
         assertEquals(2, attempts.get());
         assertNotEquals(caller, retriedOn);
         CompletableFuture<Object> failed = ConflictRetry.runAsync(
-                () -> CompletableFuture.failedFuture(KalamException.execution("no such column")));
+                () -> CompletableFuture.failedFuture(KalamException.columnNotFound("a", "app.t")));
         ExecutionException e = assertThrows(ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
-        assertEquals(KalamErrorCode.SQL_EXECUTION_ERROR, assertInstanceOf(KalamException.class, e.getCause()).code());
+        assertEquals(KalamErrorCode.COLUMN_NOT_FOUND, assertInstanceOf(KalamException.class, e.getCause()).code());
     }
 }

@@ -161,7 +161,7 @@ class TopicTest {
         fx.sql(ALICE, "INSERT INTO chat.messages (id, content) VALUES (100, 'after trimming')");
         assertEquals(30L, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rows().get(0)[2],
                 "offsets continue after trimmed messages");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, ROOT, "CREATE TOPIC chat.bad WITH (retention_days = 1)");
+        code(KalamErrorCode.INVALID_OPTION, ROOT, "CREATE TOPIC chat.bad WITH (retention_days = 1)");
         fx.sql(ROOT, "CLEAR TOPIC chat.short");
         fx.restart();
         fx.sql(ALICE, "INSERT INTO chat.messages (id, content) VALUES (101, 'after a restart')");
@@ -175,15 +175,15 @@ class TopicTest {
         code(KalamErrorCode.PERMISSION_DENIED, ALICE, "CONSUME FROM chat.ev LIMIT 1");
         code(KalamErrorCode.PERMISSION_DENIED, ALICE, "ACK chat.ev GROUP 'g' UPTO OFFSET 0");
         code(KalamErrorCode.PERMISSION_DENIED, WORKER, "CREATE TOPIC chat.other");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, ROOT, "CREATE TOPIC noqualifier");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, ROOT, "CREATE TOPIC chat.ev");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, WORKER, "CONSUME FROM chat.nope LIMIT 1");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, WORKER, "CONSUME FROM chat.ev LIMIT -1");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, WORKER, "CONSUME FROM chat.ev FROM -5");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, WORKER, "ACK chat.ev GROUP 'g' UPTO OFFSET 10");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, ROOT,
+        code(KalamErrorCode.INVALID_OPTION, ROOT, "CREATE TOPIC noqualifier");
+        code(KalamErrorCode.TOPIC_EXISTS, ROOT, "CREATE TOPIC chat.ev");
+        code(KalamErrorCode.TOPIC_NOT_FOUND, WORKER, "CONSUME FROM chat.nope LIMIT 1");
+        code(KalamErrorCode.INVALID_OPTION, WORKER, "CONSUME FROM chat.ev LIMIT -1");
+        code(KalamErrorCode.INVALID_OPTION, WORKER, "CONSUME FROM chat.ev FROM -5");
+        code(KalamErrorCode.INVALID_OPTION, WORKER, "ACK chat.ev GROUP 'g' UPTO OFFSET 10");
+        code(KalamErrorCode.INVALID_OPTION, ROOT,
                 "ALTER TOPIC chat.ev ADD SOURCE chat.messages ON INSERT WITH (payload = 'fulll')");
-        code(KalamErrorCode.SQL_EXECUTION_ERROR, ROOT, "ALTER TOPIC chat.ev ADD SOURCE chat.nope ON INSERT");
+        code(KalamErrorCode.TABLE_NOT_FOUND, ROOT, "ALTER TOPIC chat.ev ADD SOURCE chat.nope ON INSERT");
         assertEquals(0, fx.one(ROOT, "SELECT * FROM system.topics WHERE routes <> '[]'").rowCount(),
                 "nothing changed");
     }

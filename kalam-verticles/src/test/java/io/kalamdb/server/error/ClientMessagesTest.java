@@ -15,7 +15,7 @@ class ClientMessagesTest {
     @Test
     void userErrorsKeepTheirMessage() {
         KalamException e = KalamException.tableNotFound("chat.nope");
-        assertEquals("table does not exist [table=chat.nope]", ClientMessages.of(e));
+        assertEquals("table 'chat.nope' not found", ClientMessages.of(e));
     }
 
     @Test
@@ -33,5 +33,23 @@ class ClientMessagesTest {
                 "class java.lang.String cannot be cast to class java.lang.Number");
         String message = ClientMessages.of(e);
         assertTrue(message.matches("the request failed \\[ref=[0-9a-f]+]"), message);
+    }
+
+    @Test
+    void onlyTheServersOwnFailuresAreReplaced() {
+        // not found, already exists, constraint and other statement failures are the caller's own business:
+        // their messages name the caller's objects and stay; faults of the server never show their text
+        java.util.Set<KalamErrorCode> replaced = java.util.EnumSet.of(KalamErrorCode.INTERNAL_ERROR,
+                KalamErrorCode.AUTHENTICATION_ERROR, KalamErrorCode.STORAGE_CORRUPTION,
+                KalamErrorCode.STORAGE_UNAVAILABLE);
+        String message = "column 'x' not found in table 'chat.messages'";
+        for (KalamErrorCode code : KalamErrorCode.values()) {
+            String shown = ClientMessages.of(new KalamException(code, message));
+            if (replaced.contains(code)) {
+                assertTrue(shown.matches("internal error \\[ref=[0-9a-f]+]"), code + ": " + shown);
+            } else {
+                assertEquals(message, shown, code.name());
+            }
+        }
     }
 }

@@ -418,11 +418,12 @@ class LiveQueryWebSocketIT {
             assertError(ws, "unqualified", "SELECT * FROM messages", null, "INVALID_SQL");
             assertError(ws, "notsql", "DELETE FROM chat.messages", null, "INVALID_SQL");
             JsonObject missing = assertError(ws, "missing", "SELECT * FROM chat.nope", null, "NOT_FOUND");
-            assertEquals("table does not exist [table=chat.nope]", missing.getString("message"));
+            assertEquals("table 'chat.nope' not found", missing.getString("message"));
             assertEquals(api.sql(alice, "SELECT * FROM chat.nope").errorMessage(), missing.getString("message"),
                     "the same mistake has the same message over HTTP and WebSocket");
             for (String mistake : List.of("SELEC * FROM chat.messages", "SELECT * FROM chat.messages WHERE",
                     "SELECT * FROM chat.messages WHERE content = ", "SELECT nocol FROM chat.messages",
+                    "SELECT * FROM chat.messages WHERE nocol = 1",
                     "SELECT * FROM chat.messages WHERE content = 'open")) {
                 JsonObject ws1 = assertError(ws, "typo" + mistake.length(), mistake, null, "INVALID_SQL");
                 assertEquals(api.sql(alice, mistake).errorMessage(), ws1.getString("message"),

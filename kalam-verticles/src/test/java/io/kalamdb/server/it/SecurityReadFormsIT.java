@@ -320,7 +320,7 @@ class SecurityReadFormsIT {
                 + "INSERT INTO sec.fresh (id, v) SELECT 1, secret FROM sec.dbaonly /*+ x */", "sec.dbaonly");
         ApiClient.Reply fresh = api.sql(root, "SELECT * FROM sec.fresh");
         assertNotEquals(200, fresh.status(), "the batch's CREATE TABLE did not run: " + fresh.body());
-        assertTrue(fresh.errorMessage().contains("does not exist"), fresh.body());
+        assertTrue(fresh.errorMessage().contains("table 'sec.fresh' not found"), fresh.body());
     }
 
     // ---------- password_hash ----------

@@ -163,15 +163,16 @@ class SqlApiIT {
         assertEquals("INVALID_SQL", syntax.errorCode());
         assertTrue(syntax.errorMessage().contains("line 1, column"), syntax.errorMessage());
 
-        expect(alice, 400, "SQL_EXECUTION_ERROR", "chat.missing", "SELECT * FROM chat.missing");
-        expect(alice, 400, "SQL_EXECUTION_ERROR", "nope", "SELECT nope FROM chat.messages");
-        expect(alice, 400, "SQL_EXECUTION_ERROR", "column=created_at",
+        expect(alice, 400, "TABLE_NOT_FOUND", "table 'chat.missing' not found", "SELECT * FROM chat.missing");
+        expect(alice, 400, "COLUMN_NOT_FOUND", "column 'nope' not found in table 'chat.messages'",
+                "SELECT nope FROM chat.messages");
+        expect(alice, 400, "TYPE_MISMATCH", "column=created_at",
                 "INSERT INTO chat.messages (content, created_at) VALUES ('x', true)");
         api.ok(alice, "INSERT INTO chat.messages (id, content) VALUES (424242, 'first')");
-        expect(alice, 400, "SQL_EXECUTION_ERROR", "Primary key violation",
+        expect(alice, 400, "PRIMARY_KEY_VIOLATION", "Primary key violation",
                 "INSERT INTO chat.messages (id, content) VALUES (424242, 'dup')");
         api.ok(root, "CREATE TABLE chat.strict (id INT PRIMARY KEY, name TEXT NOT NULL) WITH (TYPE='USER')");
-        expect(alice, 400, "SQL_EXECUTION_ERROR", "NOT NULL", "INSERT INTO chat.strict (id) VALUES (1)");
+        expect(alice, 400, "NOT_NULL_VIOLATION", "NOT NULL", "INSERT INTO chat.strict (id) VALUES (1)");
         expect(alice, 400, "INVALID_SQL", "too long", "SELECT '" + "x".repeat(1_100_000) + "'");
         Object[] many = new Object[51];
         java.util.Arrays.fill(many, 1);
