@@ -2,7 +2,7 @@ package io.kalamdb.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kalamdb.engine.auth.LocalUserService;
+import io.kalamdb.engine.auth.impl.LocalUserService;
 import io.kalamdb.engine.auth.PasswordHasher;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.auth.UserService;
@@ -17,7 +17,7 @@ import io.kalamdb.engine.live.LiveViews;
 import io.kalamdb.engine.jobs.Housekeeper;
 import io.kalamdb.engine.sql.TopicExecutor;
 import io.kalamdb.engine.topic.TopicService;
-import io.kalamdb.engine.topic.TopicViews;
+import io.kalamdb.engine.sql.TopicViews;
 import io.kalamdb.engine.sql.DdlExecutor;
 import io.kalamdb.engine.sql.DmlPlanner;
 import io.kalamdb.engine.sql.QueryRunner;
@@ -132,7 +132,7 @@ public final class KalamEngine implements AutoCloseable {
         try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.TOPIC_PREFIX.getBytes(StandardCharsets.UTF_8),
                 false)) {
             while (c.next()) {
-                catalog.putTopic(Json.read(c.value(), io.kalamdb.engine.topic.TopicDef.class));
+                catalog.putTopic(Json.read(c.value(), io.kalamdb.engine.catalog.TopicDef.class));
             }
         }
         try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.USER_PREFIX.getBytes(StandardCharsets.UTF_8),

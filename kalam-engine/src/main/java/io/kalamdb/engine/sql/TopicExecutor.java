@@ -10,7 +10,7 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.topic.ConsumeRequest;
 import io.kalamdb.engine.topic.ConsumeResult;
-import io.kalamdb.engine.topic.TopicDef;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.engine.topic.TopicService;
 import io.kalamdb.engine.write.Command;

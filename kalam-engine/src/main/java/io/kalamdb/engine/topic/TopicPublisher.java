@@ -6,6 +6,7 @@ import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
@@ -15,6 +16,7 @@ import io.kalamdb.engine.util.Json;
 import io.kalamdb.engine.util.RowJson;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.ChangeEvent;
+import io.kalamdb.engine.write.TopicKeys;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

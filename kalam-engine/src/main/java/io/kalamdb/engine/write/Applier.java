@@ -646,7 +646,7 @@ public final class Applier {
         return ApplyResult.EMPTY;
     }
 
-    private void storeTopic(io.kalamdb.engine.topic.TopicDef t, long index) {
+    private void storeTopic(io.kalamdb.engine.catalog.TopicDef t, long index) {
         commitBatch(index, batch -> batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t)));
         catalog.putTopic(t);
     }
@@ -656,7 +656,7 @@ public final class Applier {
         if (t == null) {
             throw KalamException.conflict("topic was dropped meanwhile [topic_id=" + drop.topicId() + "]");
         }
-        byte[] prefix = io.kalamdb.engine.topic.TopicKeys.topicPrefix(t.id());
+        byte[] prefix = io.kalamdb.engine.write.TopicKeys.topicPrefix(t.id());
         byte[] end = io.kalamdb.engine.hot.KeyCodec.prefixUpperBound(prefix);
         commitBatch(index, batch -> {
             batch.deleteRange(Space.TOPIC_MESSAGES, prefix, end);
@@ -677,11 +677,11 @@ public final class Applier {
             return ApplyResult.EMPTY;
         }
         commitBatch(index, batch -> {
-            byte[] from = io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), 0);
+            byte[] from = io.kalamdb.engine.write.TopicKeys.message(t.id(), trim.partition(), 0);
             long end = publisher.nextOffset(t.id(), trim.partition());
             long before = Math.min(trim.beforeOffset(), end);
             batch.deleteRange(Space.TOPIC_MESSAGES, from,
-                    io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), before));
+                    io.kalamdb.engine.write.TopicKeys.message(t.id(), trim.partition(), before));
             batch.put(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), trim.partition()),
                     ByteBuffer.allocate(8).putLong(end).array());
         });
@@ -690,25 +690,25 @@ public final class Applier {
 
     private ApplyResult applyCommitOffset(Command.CommitOffset c, long index) {
         return applyGroupPosition(c.topicId(), c.group(), c.partition(), index,
-                current -> current == null ? io.kalamdb.engine.topic.GroupPosition.at(c.offset(), c.updatedAtMicros())
+                current -> current == null ? io.kalamdb.engine.write.GroupPosition.at(c.offset(), c.updatedAtMicros())
                         : current.withCommitted(c.offset(), c.updatedAtMicros()));
     }
 
     private ApplyResult applyAckOffsets(Command.AckOffsets a, long index) {
         return applyGroupPosition(a.topicId(), a.group(), a.partition(), index,
-                current -> (current == null ? io.kalamdb.engine.topic.GroupPosition.at(-1, a.updatedAtMicros())
+                current -> (current == null ? io.kalamdb.engine.write.GroupPosition.at(-1, a.updatedAtMicros())
                         : current).withAcked(a.offsets(), a.updatedAtMicros()));
     }
 
     /** Reads a group's stored position, changes it, and writes it back when the position moved. */
     private ApplyResult applyGroupPosition(long topicId, String group, int partition, long index,
-            java.util.function.UnaryOperator<io.kalamdb.engine.topic.GroupPosition> change) {
+            java.util.function.UnaryOperator<io.kalamdb.engine.write.GroupPosition> change) {
         if (catalog.topic(topicId) == null) {
             throw KalamException.execution("topic was dropped [topic_id=" + topicId + "]");
         }
-        byte[] key = io.kalamdb.engine.topic.TopicKeys.committed(topicId, group, partition);
+        byte[] key = io.kalamdb.engine.write.TopicKeys.committed(topicId, group, partition);
         byte[] stored = store.get(Space.TOPIC_OFFSETS, key);
-        var current = stored == null ? null : io.kalamdb.engine.topic.GroupPosition.decode(stored);
+        var current = stored == null ? null : io.kalamdb.engine.write.GroupPosition.decode(stored);
         var next = change.apply(current);
         if (current != null && current.samePosition(next)) {
             return ApplyResult.EMPTY;

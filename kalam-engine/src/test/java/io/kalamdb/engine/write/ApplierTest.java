@@ -22,7 +22,7 @@ import io.kalamdb.engine.hot.PkEntry;
 import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.RowCodec;
 import io.kalamdb.engine.hot.Space;
-import io.kalamdb.engine.topic.TopicDef;
+import io.kalamdb.engine.catalog.TopicDef;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
