@@ -35,7 +35,7 @@ public final class SqlExecutor {
     private final WriteLog log;
     private final Authorizer authorizer;
     private final QueryRunner queries;
-    private final io.kalamdb.engine.live.LiveQueryRegistry live;
+    private final LiveQueryControl live;
     private final DmlPlanner dml;
     private final DdlExecutor ddl;
     private final TopicExecutor topicExecutor;
@@ -43,7 +43,7 @@ public final class SqlExecutor {
     private final io.kalamdb.engine.util.Ids ids;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log,
-                       QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
+                       QueryRunner queries, LiveQueryControl live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
         this.config = requireNonNull(config, "config is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.log = requireNonNull(log, "log is null");
@@ -403,11 +403,9 @@ public final class SqlExecutor {
             case Stmt.Consume t -> topicExecutor.execute(t, who);
             case Stmt.Ack t -> topicExecutor.execute(t, who);
             case Stmt.KillLiveQuery kill -> {
-                io.kalamdb.engine.live.Subscription target = live.find(kill.liveId());
-                if (target == null) {
+                if (!live.kill(kill.liveId())) {
                     throw KalamException.execution("Live query not found: " + kill.liveId());
                 }
-                live.kill(target);
                 yield StatementResult.message("Live query killed: " + kill.liveId(), 0, who);
             }
             default -> {

@@ -48,7 +48,7 @@ public final class Applier {
     private final PartitionReader rows;
     private final PkIndex pks;
     private final Object commitLock = new Object();
-    private final io.kalamdb.engine.topic.TopicPublisher publisher;
+    private final ChangePublisher publisher;
     private volatile long lastSeq;
     private volatile java.util.function.Consumer<String> userListener = id -> { };
     /** The entry time in effect: the leader's time, never before an earlier entry's (replicated state). */
@@ -57,22 +57,26 @@ public final class Applier {
     private long nextTableId;
     private long nextTopicId;
 
-    /** An applier over the store and the catalog loaded from it, reading rows from the hot store. */
+    /**
+     * An applier over the store and the catalog loaded from it, reading rows from the hot store, whose row changes
+     * feed no topics (tools and tests).
+     */
     public Applier(HotStore store, Catalog catalog) {
-        this(store, catalog, new HotPartitionReader(store));
+        this(store, catalog, new HotPartitionReader(store), ChangePublisher.NONE);
     }
 
     /**
-     * An applier that writes to {@code store} and reads committed rows from {@code rows} (which must see every
-     * write to the store). Builds the primary-key space of a store written before it existed.
+     * An applier that writes to {@code store}, reads committed rows from {@code rows} (which must see every write
+     * to the store) and hands every row change to {@code publisher} inside its batch. Builds the primary-key space
+     * of a store written before it existed.
      */
-    public Applier(HotStore store, Catalog catalog, PartitionReader rows) {
+    public Applier(HotStore store, Catalog catalog, PartitionReader rows, ChangePublisher publisher) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.rows = requireNonNull(rows, "rows is null");
+        this.publisher = requireNonNull(publisher, "publisher is null");
         this.pks = new PkIndex(store);
         pks.ensureBuilt();
-        this.publisher = new io.kalamdb.engine.topic.TopicPublisher(catalog, store);
         this.timeMicros = readLong(LAST_TIME_KEY, 0);
         long maxTable = 0;
         for (TableDef t : catalog.tables()) {
@@ -102,10 +106,6 @@ public final class Applier {
      */
     public void onUserChanged(java.util.function.Consumer<String> listener) {
         this.userListener = requireNonNull(listener, "listener is null");
-    }
-
-    public io.kalamdb.engine.topic.TopicPublisher publisher() {
-        return publisher;
     }
 
     /**
@@ -662,7 +662,7 @@ public final class Applier {
             batch.deleteRange(Space.TOPIC_MESSAGES, prefix, end);
             batch.deleteRange(Space.TOPIC_OFFSETS, prefix, end);
             for (int p = 0; p < t.partitions(); p++) {
-                batch.delete(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), p));
+                batch.delete(Space.META, TopicKeys.endMarkKey(t.id(), p));
             }
             batch.delete(Space.META, CatalogKeys.topic(t.id()));
         });
@@ -682,7 +682,7 @@ public final class Applier {
             long before = Math.min(trim.beforeOffset(), end);
             batch.deleteRange(Space.TOPIC_MESSAGES, from,
                     io.kalamdb.engine.write.TopicKeys.message(t.id(), trim.partition(), before));
-            batch.put(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), trim.partition()),
+            batch.put(Space.META, TopicKeys.endMarkKey(t.id(), trim.partition()),
                     ByteBuffer.allocate(8).putLong(end).array());
         });
         return ApplyResult.EMPTY;

@@ -40,4 +40,12 @@ public final class TopicKeys {
         int partition = ByteBuffer.wrap(key, end + 1, 4).getInt();
         return new Object[] {group, partition};
     }
+
+    /**
+     * The META key recording a partition's end offset when its messages are trimmed, so that offsets keep
+     * growing after a restart even when retention or CLEAR TOPIC emptied the partition.
+     */
+    public static byte[] endMarkKey(long topicId, int partition) {
+        return ("state/topic_end/" + topicId + "/" + partition).getBytes(StandardCharsets.UTF_8);
+    }
 }

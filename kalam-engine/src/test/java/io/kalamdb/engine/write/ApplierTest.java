@@ -325,7 +325,7 @@ class ApplierTest {
         Map<String, byte[]> cold = new HashMap<>();
         cold.put(HexFormat.of().formatHex(pk(1)), flushOut(1));
         PartitionReader withCold = new ColdOverlay(new HotPartitionReader(store), cold);
-        applier = new Applier(store, catalog, withCold);
+        applier = new Applier(store, catalog, withCold, ChangePublisher.NONE);
 
         ApplyResult r = apply(new Command.Rows(List.of(update(1, 9, 10))), 30);
         assertEquals(1, r.updated(), "the flushed row was found through the reader");
