@@ -2,13 +2,14 @@ package io.kalamdb.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kalamdb.engine.auth.LocalUserService;
+import io.kalamdb.engine.auth.impl.LocalUserService;
 import io.kalamdb.engine.auth.PasswordHasher;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.auth.UserService;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.NamespaceDef;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.Space;
@@ -16,10 +17,12 @@ import io.kalamdb.engine.live.LiveQueryRegistry;
 import io.kalamdb.engine.live.LiveViews;
 import io.kalamdb.engine.jobs.Housekeeper;
 import io.kalamdb.engine.sql.TopicExecutor;
+import io.kalamdb.engine.topic.TopicPublisher;
 import io.kalamdb.engine.topic.TopicService;
-import io.kalamdb.engine.topic.TopicViews;
+import io.kalamdb.engine.sql.TopicViews;
 import io.kalamdb.engine.sql.DdlExecutor;
 import io.kalamdb.engine.sql.DmlPlanner;
+import io.kalamdb.engine.sql.FilterCompiler;
 import io.kalamdb.engine.sql.QueryRunner;
 import io.kalamdb.engine.sql.SqlExecutor;
 import io.kalamdb.engine.sql.SystemTables;
@@ -55,18 +58,22 @@ public final class KalamEngine implements AutoCloseable {
     private final Housekeeper housekeeper;
     private final Applier applier;
     private final io.kalamdb.engine.sql.StreamingQueries streaming;
+    private final TopicPublisher topicPublisher;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     private KalamEngine(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
         this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir(), config.minFreeBytes()));
         this.catalog = loadCatalog(store);
-        this.applier = new Applier(store, catalog);
+        this.topicPublisher = new TopicPublisher(catalog, store,
+                (table, where, partition) -> FilterCompiler.compileOrNone(table,
+                        FilterCompiler.routeQuery(table, where), partition)::test);
+        this.applier = new Applier(store, catalog, new HotPartitionReader(store), topicPublisher);
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser(),
                 config.maxQueuedLiveGroups(), config.maxInitialBufferedChanges(), config.maxSnapshotAgeMs());
         listeners.add(live);
         this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
                 new CommitPipeline(this::publish, this::topicsAppended), config.maxQueuedCommands());
-        this.topics = new TopicService(catalog, store, log, applier.publisher(),
+        this.topics = new TopicService(catalog, store, log, topicPublisher,
                 config.visibilityTimeoutSecs() * 1000L);
         PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());
         this.users = new LocalUserService(catalog, log, hasher);
@@ -75,7 +82,7 @@ public final class KalamEngine implements AutoCloseable {
         TopicViews.register(systemTables, catalog, store);
         QueryRunner queries = new QueryRunner(catalog, store, systemTables);
         this.streaming = new io.kalamdb.engine.sql.StreamingQueries(catalog, queries);
-        this.sql = new SqlExecutor(config, catalog, log, queries, live,
+        this.sql = new SqlExecutor(config, catalog, log, queries, this::killLiveQuery,
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
                 new TopicExecutor(catalog, log, topics), store);
         if (catalog.namespace("default") == null) {
@@ -84,13 +91,23 @@ public final class KalamEngine implements AutoCloseable {
         }
         users.ensureRoot(config.rootPassword());
         this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs());
-        Thread warm = new Thread(applier.publisher()::warmFilters, "kalam-route-filter-warmup");
+        Thread warm = new Thread(topicPublisher::warmFilters, "kalam-route-filter-warmup");
         warm.setDaemon(true);
         warm.start();
     }
 
+    /** KILL LIVE QUERY: ends the live query with this id, if there is one. */
+    private boolean killLiveQuery(String liveId) {
+        io.kalamdb.engine.live.Subscription target = live.find(liveId);
+        if (target == null) {
+            return false;
+        }
+        live.kill(target);
+        return true;
+    }
+
     private void topicsAppended(java.util.Set<Long> ids) {
-        applier.publisher().markAllDurable();
+        topicPublisher.markAllDurable();
         if (topics != null) {
             topics.appended(ids);
         }
@@ -134,7 +151,7 @@ public final class KalamEngine implements AutoCloseable {
         try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.TOPIC_PREFIX.getBytes(StandardCharsets.UTF_8),
                 false)) {
             while (c.next()) {
-                catalog.putTopic(Json.read(c.value(), io.kalamdb.engine.topic.TopicDef.class));
+                catalog.putTopic(Json.read(c.value(), io.kalamdb.engine.catalog.TopicDef.class));
             }
         }
         try (HotStore.Cursor c = store.scan(Space.META, CatalogKeys.USER_PREFIX.getBytes(StandardCharsets.UTF_8),
@@ -249,7 +266,7 @@ public final class KalamEngine implements AutoCloseable {
 
     private void publish(List<ChangeEvent> events) {
         // the write log publishes after its sync and before acknowledging: topic messages are durable from here
-        applier.publisher().markAllDurable();
+        topicPublisher.markAllDurable();
         for (ChangeListener l : listeners) {
             l.onCommitted(events);
         }

@@ -104,7 +104,7 @@ public final class KalamServer implements AutoCloseable {
         // the engine's own threads: requests take any free one (Vert.x closes the pool with the instance)
         WorkerExecutor pool = vertx.createSharedWorkerExecutor(ENGINE_POOL, config.engineWorkers(),
                 MAX_ENGINE_CALL_MINUTES, TimeUnit.MINUTES);
-        KalamService service = KalamService.local(engine, EngineWorkers.executor(pool),
+        KalamService service = io.kalamdb.engine.KalamServices.local(engine, EngineWorkers.executor(pool),
                 role -> config.statementTimeoutMs(role));
         int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         DeploymentOptions httpOptions = new DeploymentOptions().setInstances(eventLoops);

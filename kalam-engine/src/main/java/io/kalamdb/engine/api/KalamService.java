@@ -1,23 +1,17 @@
 package io.kalamdb.engine.api;
 
-import io.kalamdb.engine.KalamEngine;
 import io.kalamdb.engine.StatementResult;
-import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.live.Subscription;
-import io.kalamdb.engine.service.EngineOperations;
-import io.kalamdb.engine.service.LocalKalamService;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.function.ToLongFunction;
 
 /**
  * The engine's one service for every front end (HTTP, WebSocket, gRPC): each call names its caller, is authorised
  * inside the engine and answers with a stage that fails with a {@code KalamException} carrying a stable code.
  *
- * <p>Calls never block the caller. The in-process implementation ({@link #local}) runs the work on the executor it
+ * <p>Calls never block the caller. The in-process implementation ({@code KalamServices.local}) runs the work on the executor it
  * is given; the server's event-bus proxy sends each request to the binder verticle that calls it. A principal is
  * what a verified token says; the engine checks it against the stored user before anything runs (ADR 0005).
  */
@@ -52,15 +46,4 @@ public interface KalamService extends ScanService {
 
     /** First-run setup: sets root's password and creates a dba user, returned in reply. */
     CompletionStage<UserRecord> setup(SetupRequest request);
-
-    /**
-     * The in-process service over {@code engine}.
-     *
-     * @param executor           where the blocking engine work runs (one task per call or batch)
-     * @param statementTimeoutMs the time limit of a statement by the role of its session, in milliseconds (0 =
-     *                           none); the clock starts when the work starts on the executor
-     */
-    static KalamService local(KalamEngine engine, Executor executor, ToLongFunction<Role> statementTimeoutMs) {
-        return new LocalKalamService(EngineOperations.of(engine), executor, statementTimeoutMs);
-    }
 }

@@ -21,8 +21,8 @@ public final class Catalog {
     private final Map<String, TableDef> tablesByName = new ConcurrentHashMap<>();
     private final Map<Long, TableDef> tablesById = new ConcurrentHashMap<>();
     private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
-    private final Map<String, io.kalamdb.engine.topic.TopicDef> topicsByName = new ConcurrentHashMap<>();
-    private final Map<Long, io.kalamdb.engine.topic.TopicDef> topicsById = new ConcurrentHashMap<>();
+    private final Map<String, io.kalamdb.engine.catalog.TopicDef> topicsByName = new ConcurrentHashMap<>();
+    private final Map<Long, io.kalamdb.engine.catalog.TopicDef> topicsById = new ConcurrentHashMap<>();
     private volatile Map<Long, List<TopicRoute>> routesByTable = Map.of();
     private final AtomicLong version = new AtomicLong();
 
@@ -112,20 +112,20 @@ public final class Catalog {
     }
 
     /** A route of a topic, as found from its source table. */
-    public record TopicRoute(io.kalamdb.engine.topic.TopicDef topic, io.kalamdb.engine.topic.TopicDef.Route route) {
+    public record TopicRoute(io.kalamdb.engine.catalog.TopicDef topic, io.kalamdb.engine.catalog.TopicDef.Route route) {
     }
 
-    public io.kalamdb.engine.topic.TopicDef topic(String namespace, String name) {
+    public io.kalamdb.engine.catalog.TopicDef topic(String namespace, String name) {
         return topicsByName.get(key(namespace, name));
     }
 
-    public io.kalamdb.engine.topic.TopicDef topic(long id) {
+    public io.kalamdb.engine.catalog.TopicDef topic(long id) {
         return topicsById.get(id);
     }
 
-    public List<io.kalamdb.engine.topic.TopicDef> topics() {
-        List<io.kalamdb.engine.topic.TopicDef> list = new ArrayList<>(topicsById.values());
-        list.sort(Comparator.comparing(io.kalamdb.engine.topic.TopicDef::qualifiedName));
+    public List<io.kalamdb.engine.catalog.TopicDef> topics() {
+        List<io.kalamdb.engine.catalog.TopicDef> list = new ArrayList<>(topicsById.values());
+        list.sort(Comparator.comparing(io.kalamdb.engine.catalog.TopicDef::qualifiedName));
         return list;
     }
 
@@ -134,8 +134,8 @@ public final class Catalog {
         return routesByTable.getOrDefault(tableId, List.of());
     }
 
-    public synchronized void putTopic(io.kalamdb.engine.topic.TopicDef topic) {
-        io.kalamdb.engine.topic.TopicDef old = topicsById.put(topic.id(), topic);
+    public synchronized void putTopic(io.kalamdb.engine.catalog.TopicDef topic) {
+        io.kalamdb.engine.catalog.TopicDef old = topicsById.put(topic.id(), topic);
         String name = key(topic.namespace(), topic.name());
         topicsByName.put(name, topic);
         if (old != null && !key(old.namespace(), old.name()).equals(name)) {
@@ -145,7 +145,7 @@ public final class Catalog {
     }
 
     public synchronized void removeTopic(long id) {
-        io.kalamdb.engine.topic.TopicDef old = topicsById.remove(id);
+        io.kalamdb.engine.catalog.TopicDef old = topicsById.remove(id);
         if (old != null) {
             topicsByName.remove(key(old.namespace(), old.name()));
         }
@@ -154,8 +154,8 @@ public final class Catalog {
 
     private void rebuildRoutes() {
         Map<Long, List<TopicRoute>> map = new java.util.HashMap<>();
-        for (io.kalamdb.engine.topic.TopicDef t : topicsById.values()) {
-            for (io.kalamdb.engine.topic.TopicDef.Route r : t.routes()) {
+        for (io.kalamdb.engine.catalog.TopicDef t : topicsById.values()) {
+            for (io.kalamdb.engine.catalog.TopicDef.Route r : t.routes()) {
                 map.computeIfAbsent(r.tableId(), k -> new ArrayList<>()).add(new TopicRoute(t, r));
             }
         }

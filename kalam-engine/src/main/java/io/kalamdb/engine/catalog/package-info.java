@@ -1,4 +1,5 @@
 /**
- * The catalog: namespaces, tables, columns, types and access levels, held in memory and persisted through the write log.
+ * The catalog: namespaces, tables, topics, columns, types (and value coercion to them) and access levels, held in
+ * memory and persisted through the write log.
  */
 package io.kalamdb.engine.catalog;

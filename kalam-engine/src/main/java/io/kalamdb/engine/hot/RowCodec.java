@@ -5,7 +5,7 @@ import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.engine.sql.ValueCoercion;
+import io.kalamdb.engine.catalog.ValueCoercion;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

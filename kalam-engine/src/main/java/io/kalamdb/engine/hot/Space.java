@@ -13,7 +13,13 @@ public enum Space {
     /** Topic messages, keyed topic | partition | offset. */
     TOPIC_MESSAGES("topic_messages"),
     /** Committed consumer-group offsets, keyed topic | group | partition. */
-    TOPIC_OFFSETS("topic_offsets");
+    TOPIC_OFFSETS("topic_offsets"),
+    /**
+     * Primary-key uniqueness, keyed like {@link #ROWS} (table | partition | primary key), value {@link PkEntry}: the
+     * {@code _seq} of the key's latest version and whether it is soft-deleted. Never flushed to a cold tier, so a key
+     * stays taken after its row leaves the hot store.
+     */
+    PK_INDEX("pk_index");
 
     private final String familyName;
 

@@ -7,6 +7,7 @@ import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.catalog.ValueCoercion;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotPartitionReader;

@@ -31,7 +31,7 @@ public final class SqlExecutor {
     private final io.kalamdb.engine.util.Ids ids;
 
     public SqlExecutor(EngineConfig config, Catalog catalog, WriteLog log,
-                       QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
+                       QueryRunner queries, LiveQueryControl live, DmlPlanner dml, DdlExecutor ddl, TopicExecutor topicExecutor, HotStore store) {
         this.config = requireNonNull(config, "config is null");
         requireNonNull(store, "store is null");
         requireNonNull(catalog, "catalog is null");

@@ -32,13 +32,13 @@ final class StatementDispatcher {
     private final WriteLog log;
     private final Authorizer authorizer;
     private final QueryRunner queries;
-    private final io.kalamdb.engine.live.LiveQueryRegistry live;
+    private final LiveQueryControl live;
     private final DmlPlanner dml;
     private final DdlExecutor ddl;
     private final TopicExecutor topicExecutor;
 
     StatementDispatcher(EngineConfig config, Catalog catalog, WriteLog log, Authorizer authorizer,
-                        QueryRunner queries, io.kalamdb.engine.live.LiveQueryRegistry live, DmlPlanner dml,
+                        QueryRunner queries, LiveQueryControl live, DmlPlanner dml,
                         DdlExecutor ddl, TopicExecutor topicExecutor) {
         this.config = requireNonNull(config, "config is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -108,11 +108,9 @@ final class StatementDispatcher {
             case Stmt.Consume t -> topicExecutor.execute(t, who);
             case Stmt.Ack t -> topicExecutor.execute(t, who);
             case Stmt.KillLiveQuery kill -> {
-                io.kalamdb.engine.live.Subscription target = live.find(kill.liveId());
-                if (target == null) {
+                if (!live.kill(kill.liveId())) {
                     throw new KalamException(KalamErrorCode.OBJECT_NOT_FOUND, "Live query not found: " + kill.liveId());
                 }
-                live.kill(target);
                 yield StatementResult.message("Live query killed: " + kill.liveId(), 0, who);
             }
             default -> {

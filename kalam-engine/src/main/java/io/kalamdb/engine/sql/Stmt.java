@@ -113,11 +113,11 @@ public sealed interface Stmt {
     record ClearTopic(String topic) implements Stmt {
     }
 
-    record AddTopicSource(String topic, TableRef table, io.kalamdb.engine.topic.TopicDef.Op op, String where,
-                          io.kalamdb.engine.topic.TopicDef.PayloadMode payload) implements Stmt {
+    record AddTopicSource(String topic, TableRef table, io.kalamdb.engine.catalog.TopicDef.Op op, String where,
+                          io.kalamdb.engine.catalog.TopicDef.PayloadMode payload) implements Stmt {
     }
 
-    record DropTopicSource(String topic, TableRef table, io.kalamdb.engine.topic.TopicDef.Op op) implements Stmt {
+    record DropTopicSource(String topic, TableRef table, io.kalamdb.engine.catalog.TopicDef.Op op) implements Stmt {
     }
 
     record Consume(String topic, String group, Integer partition, io.kalamdb.engine.topic.ConsumeRequest.Start start,

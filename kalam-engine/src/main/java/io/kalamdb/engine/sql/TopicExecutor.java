@@ -11,7 +11,7 @@ import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.topic.ConsumeRequest;
 import io.kalamdb.engine.topic.ConsumeResult;
-import io.kalamdb.engine.topic.TopicDef;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.engine.topic.TopicService;
 import io.kalamdb.engine.write.Command;

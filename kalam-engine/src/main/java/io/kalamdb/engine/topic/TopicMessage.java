@@ -1,5 +1,7 @@
 package io.kalamdb.engine.topic;
 
+import io.kalamdb.engine.catalog.TopicDef;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,20 +1,23 @@
 package io.kalamdb.engine.topic;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
-import io.kalamdb.engine.sql.FilterCompiler;
-import io.kalamdb.engine.sql.RowPredicate;
 import io.kalamdb.engine.util.Json;
 import io.kalamdb.engine.util.RowJson;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.ChangeEvent;
+import io.kalamdb.engine.write.ChangePublisher;
+import io.kalamdb.engine.write.TopicKeys;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,23 +29,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Change data capture: turns a committed row change into messages of the topics routed from its table,
  * written into the same batch as the change. Offsets are gap-free per partition: they are reserved while
  * a command applies and kept only if its batch is written. Used by the applier only (one thread).
  */
-public final class TopicPublisher {
+public final class TopicPublisher implements ChangePublisher {
     private final Catalog catalog;
     private final HotStore store;
     private final Map<String, Long> next = new ConcurrentHashMap<>();
     private final Map<String, Long> durable = new ConcurrentHashMap<>();
     private final Map<String, Long> pending = new HashMap<>();
-    private final Map<String, RowPredicate> filters = new ConcurrentHashMap<>();
+    private final Map<String, Predicate<StoredRow>> filters = new ConcurrentHashMap<>();
+    private final RouteFilterCompiler compiler;
 
-    public TopicPublisher(Catalog catalog, HotStore store) {
-        this.catalog = catalog;
-        this.store = store;
+    public TopicPublisher(Catalog catalog, HotStore store, RouteFilterCompiler compiler) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.store = requireNonNull(store, "store is null");
+        this.compiler = requireNonNull(compiler, "compiler is null");
     }
 
     private static String slot(long topicId, int partition) {
@@ -50,6 +56,7 @@ public final class TopicPublisher {
     }
 
     /** The offset the next message of a partition gets (0 for an empty partition). Applier thread only. */
+    @Override
     public long nextOffset(long topicId, int partition) {
         Long p = pending.get(slot(topicId, partition));
         return p != null ? p : endOffset(topicId, partition);
@@ -67,7 +74,7 @@ public final class TopicPublisher {
                     return TopicKeys.offsetOf(c.key()) + 1;
                 }
             }
-            byte[] mark = store.get(Space.META, endMarkKey(topicId, partition));
+            byte[] mark = store.get(Space.META, TopicKeys.endMarkKey(topicId, partition));
             long end = mark == null ? 0L : java.nio.ByteBuffer.wrap(mark).getLong();
             // what the store holds before this process appends to the partition was recovered from disk
             durable.putIfAbsent(slot(topicId, partition), end);
@@ -95,15 +102,8 @@ public final class TopicPublisher {
         }
     }
 
-    /**
-     * The META key recording a partition's end offset when its messages are trimmed, so that offsets keep
-     * growing after a restart even when retention or CLEAR TOPIC emptied the partition.
-     */
-    public static byte[] endMarkKey(long topicId, int partition) {
-        return ("state/topic_end/" + topicId + "/" + partition).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** Appends the messages of one change to {@code batch}; returns the topics that got messages. */
+    @Override
     public void publish(ChangeEvent e, HotStore.Batch batch, Set<Long> touched) {
         List<Catalog.TopicRoute> routes = catalog.routes(e.table().id());
         if (routes.isEmpty()) {
@@ -138,17 +138,20 @@ public final class TopicPublisher {
     }
 
     /** Keeps the offsets reserved since the last call (the batch was written). */
+    @Override
     public void commit() {
         next.putAll(pending);
         pending.clear();
     }
 
     /** Forgets the offsets reserved since the last call (the command failed). */
+    @Override
     public void rollback() {
         pending.clear();
     }
 
     /** Forgets a dropped topic's counters. */
+    @Override
     public void forget(long topicId) {
         next.keySet().removeIf(k -> k.startsWith(topicId + "/"));
         durable.keySet().removeIf(k -> k.startsWith(topicId + "/"));
@@ -168,18 +171,17 @@ public final class TopicPublisher {
             for (TopicDef.Route route : topic.routes()) {
                 TableDef table = catalog.table(route.tableId());
                 if (route.where() != null && table != null) {
-                    FilterCompiler.compileOrNone(table, FilterCompiler.routeQuery(table, route.where()), null);
+                    compiler.compile(table, route.where(), null);
                 }
             }
         }
     }
 
-    private RowPredicate filter(Catalog.TopicRoute tr, ChangeEvent e) {
+    private Predicate<StoredRow> filter(Catalog.TopicRoute tr, ChangeEvent e) {
         String k = tr.topic().id() + "/" + tr.route().tableId() + "/" + tr.route().op() + "/" + e.partition() + "/"
                 + e.table().schemaVersion();
         // Compiled by Calcite like a subscription's WHERE (cached there too); the route was checked when added.
-        return filters.computeIfAbsent(k, x -> FilterCompiler.compileOrNone(e.table(),
-                FilterCompiler.routeQuery(e.table(), tr.route().where()), e.partition()));
+        return filters.computeIfAbsent(k, x -> compiler.compile(e.table(), tr.route().where(), e.partition()));
     }
 
     private static byte[] payload(TableDef t, TopicDef.PayloadMode mode, ChangeEvent e, StoredRow row) {

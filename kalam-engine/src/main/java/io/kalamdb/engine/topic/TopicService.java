@@ -3,11 +3,14 @@ package io.kalamdb.engine.topic;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.catalog.Catalog;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.write.Command;
+import io.kalamdb.engine.write.GroupPosition;
+import io.kalamdb.engine.write.TopicKeys;
 import io.kalamdb.engine.write.WriteLog;
 
 import java.nio.ByteBuffer;

@@ -13,6 +13,8 @@ import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
 import io.kalamdb.engine.hot.PartitionReader;
+import io.kalamdb.engine.hot.PkEntry;
+import io.kalamdb.engine.hot.PkIndex;
 import io.kalamdb.engine.hot.RowCodec;
 import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.hot.StoredRow;
@@ -26,10 +28,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies one command in one hot-store batch: rows, their seq-index entries and the applied log index
- * together, so a crash leaves all of a command or none of it. Validation that depends on stored state
+ * Applies one command in one hot-store batch: rows, their seq-index and primary-key entries and the applied log
+ * index together, so a crash leaves all of a command or none of it. Validation that depends on stored state
  * (primary-key uniqueness, existence) happens here, so every replica reaches the same verdict.
  * Not thread-safe: the write log calls it from one thread, in log order.
+ *
+ * <p>It reads rows only through a {@link PartitionReader} (so a cold tier behind the reader is seen here too) and
+ * decides uniqueness and expected versions from the primary-key space ({@link PkIndex}), which outlives a row's
+ * stay in the hot store.
  */
 public final class Applier {
     static final byte[] APPLIED_INDEX_KEY = "state/applied_index".getBytes(StandardCharsets.UTF_8);
@@ -39,8 +45,11 @@ public final class Applier {
 
     private final HotStore store;
     private final Catalog catalog;
+    /** Committed rows, as every reader sees them. */
+    private final PartitionReader rows;
+    private final PkIndex pks;
     private final Object commitLock = new Object();
-    private final io.kalamdb.engine.topic.TopicPublisher publisher;
+    private final ChangePublisher publisher;
     private volatile long lastSeq;
     private volatile java.util.function.Consumer<String> userListener = id -> { };
     /** The entry time in effect: the leader's time, never before an earlier entry's (replicated state). */
@@ -49,11 +58,26 @@ public final class Applier {
     private long nextTableId;
     private long nextTopicId;
 
-    /** An applier over the store and the catalog loaded from it. */
+    /**
+     * An applier over the store and the catalog loaded from it, reading rows from the hot store, whose row changes
+     * feed no topics (tools and tests).
+     */
     public Applier(HotStore store, Catalog catalog) {
+        this(store, catalog, new HotPartitionReader(store), ChangePublisher.NONE);
+    }
+
+    /**
+     * An applier that writes to {@code store}, reads committed rows from {@code rows} (which must see every write
+     * to the store) and hands every row change to {@code publisher} inside its batch. Builds the primary-key space
+     * of a store written before it existed.
+     */
+    public Applier(HotStore store, Catalog catalog, PartitionReader rows, ChangePublisher publisher) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
-        this.publisher = new io.kalamdb.engine.topic.TopicPublisher(catalog, store);
+        this.rows = requireNonNull(rows, "rows is null");
+        this.publisher = requireNonNull(publisher, "publisher is null");
+        this.pks = new PkIndex(store);
+        pks.ensureBuilt();
         this.timeMicros = readLong(LAST_TIME_KEY, 0);
         long maxTable = 0;
         for (TableDef t : catalog.tables()) {
@@ -83,10 +107,6 @@ public final class Applier {
      */
     public void onUserChanged(java.util.function.Consumer<String> listener) {
         this.userListener = requireNonNull(listener, "listener is null");
-    }
-
-    public io.kalamdb.engine.topic.TopicPublisher publisher() {
-        return publisher;
     }
 
     /**
@@ -174,7 +194,7 @@ public final class Applier {
         if (catalog.table(evict.tableId()) == null) {
             return ops;
         }
-        PartitionReader reader = new HotPartitionReader(store);
+        PartitionReader reader = rows;
         for (byte[] p = reader.nextPartition(evict.tableId(), null); p != null && ops.size() < evict.maxRows();
                 p = reader.nextPartition(evict.tableId(), p)) {
             try (PartitionReader.RowCursor c = reader.scanSeq(p, 0, evict.beforeSeq(), false)) {
@@ -204,15 +224,15 @@ public final class Applier {
                 }
                 byte[] prefix = KeyCodec.partitionPrefix(op.tableId(), op.partition());
                 byte[] key = KeyCodec.rowKey(prefix, op.pk());
-                byte[] current = read(pending, key);
                 switch (op.kind()) {
                     case INSERT -> {
-                        if (current != null && !RowCodec.isDeleted(current)) {
+                        PkEntry taken = keyState(pending, key);
+                        if (taken != null && taken.isTaken()) {
                             throw pkViolation(table, op.row());
                         }
                         long s = seq++;
                         byte[] value = RowCodec.restamp(op.row(), s, false);
-                        write(batch, pending, prefix, key, current, value, s);
+                        write(batch, pending, prefix, key, taken, value, s);
                         inserted++;
                         events.add(new ChangeEvent(table, op.partition(), ChangeEvent.Type.INSERT, null,
                                 RowCodec.decode(table, value), s));
@@ -220,44 +240,50 @@ public final class Applier {
                     case UPDATE -> {
                         byte[] oldKey = op.oldPk() == null ? key : KeyCodec.rowKey(prefix, op.oldPk());
                         checkVersion(table, op, oldKey);
-                        byte[] old = op.oldPk() == null ? current : read(pending, oldKey);
+                        byte[] old = read(pending, prefix, op.oldPk() == null ? op.pk() : op.oldPk(), oldKey);
                         if (old == null || RowCodec.isDeleted(old)) {
                             continue;
                         }
                         StoredRow oldRow = RowCodec.decode(table, old);
+                        PkEntry target = PkEntry.ofRow(old);
                         if (op.oldPk() != null) {
-                            if (current != null && !RowCodec.isDeleted(current)) {
+                            target = keyState(pending, key);
+                            if (target != null && target.isTaken()) {
                                 throw pkViolation(table, op.row());
                             }
                             long ds = seq++;
-                            write(batch, pending, prefix, oldKey, old, RowCodec.restamp(old, ds, true), ds);
+                            write(batch, pending, prefix, oldKey, PkEntry.ofRow(old), RowCodec.restamp(old, ds, true),
+                                    ds);
                         }
                         long s = seq++;
                         byte[] value = RowCodec.restamp(op.row(), s, false);
-                        write(batch, pending, prefix, key, current, value, s);
+                        write(batch, pending, prefix, key, target, value, s);
                         updated++;
                         events.add(new ChangeEvent(table, op.partition(), ChangeEvent.Type.UPDATE, oldRow,
                                 RowCodec.decode(table, value), s));
                     }
                     case SOFT_DELETE -> {
                         checkVersion(table, op, key);
+                        byte[] current = read(pending, prefix, op.pk(), key);
                         if (current == null || RowCodec.isDeleted(current)) {
                             continue;
                         }
                         long s = seq++;
                         byte[] value = RowCodec.restamp(current, s, true);
-                        write(batch, pending, prefix, key, current, value, s);
+                        write(batch, pending, prefix, key, PkEntry.ofRow(current), value, s);
                         deleted++;
                         events.add(new ChangeEvent(table, op.partition(), ChangeEvent.Type.DELETE,
                                 RowCodec.decode(table, current), RowCodec.decode(table, value), s));
                     }
                     case HARD_DELETE -> {
                         checkVersion(table, op, key);
+                        byte[] current = read(pending, prefix, op.pk(), key);
                         if (current == null) {
                             continue;
                         }
                         batch.delete(Space.ROWS, key);
                         batch.delete(Space.SEQ_INDEX, KeyCodec.seqKey(prefix, RowCodec.seqOf(current)));
+                        PkIndex.remove(batch, key);
                         pending.put(new KeyRef(key), TOMBSTONE);
                         deleted++;
                         long s = seq++;
@@ -297,11 +323,11 @@ public final class Applier {
         if (op.expectedSeq() == null) {
             return;
         }
-        byte[] stored = store.get(Space.ROWS, key);
-        if (stored == null || RowCodec.isDeleted(stored) || RowCodec.seqOf(stored) != op.expectedSeq()) {
+        PkEntry stored = pks.get(key);
+        if (stored == null || stored.deleted() || stored.seq() != op.expectedSeq()) {
             throw KalamException.conflict("row changed since it was read [table=" + table.qualifiedName()
                     + ", read_seq=" + op.expectedSeq() + ", current_seq="
-                    + (stored == null || RowCodec.isDeleted(stored) ? "none" : RowCodec.seqOf(stored)) + "]");
+                    + (stored == null || stored.deleted() ? "none" : stored.seq()) + "]");
         }
     }
 
@@ -340,21 +366,33 @@ public final class Applier {
         }
     }
 
-    private byte[] read(Map<KeyRef, byte[]> pending, byte[] key) {
+    /** The row at {@code key} as this command left it so far, else as committed (through the read layer). */
+    private byte[] read(Map<KeyRef, byte[]> pending, byte[] prefix, byte[] pk, byte[] key) {
         byte[] p = pending.get(new KeyRef(key));
         if (p != null) {
             return p == TOMBSTONE ? null : p;
         }
-        return store.get(Space.ROWS, key);
+        return rows.get(prefix, pk);
     }
 
+    /** The primary-key entry of {@code key} as this command left it so far, else as committed; null when free. */
+    private PkEntry keyState(Map<KeyRef, byte[]> pending, byte[] key) {
+        byte[] p = pending.get(new KeyRef(key));
+        if (p != null) {
+            return p == TOMBSTONE ? null : PkEntry.ofRow(p);
+        }
+        return pks.get(key);
+    }
+
+    /** Writes a new version of the row at {@code key}, replacing the seq-index entry of {@code previous}. */
     private static void write(HotStore.Batch batch, Map<KeyRef, byte[]> pending, byte[] prefix, byte[] key,
-                              byte[] previous, byte[] value, long seq) {
+                              PkEntry previous, byte[] value, long seq) {
         if (previous != null) {
-            batch.delete(Space.SEQ_INDEX, KeyCodec.seqKey(prefix, RowCodec.seqOf(previous)));
+            batch.delete(Space.SEQ_INDEX, KeyCodec.seqKey(prefix, previous.seq()));
         }
         batch.put(Space.ROWS, key, value);
         batch.put(Space.SEQ_INDEX, KeyCodec.seqKey(prefix, seq), key);
+        PkIndex.put(batch, key, new PkEntry(seq, RowCodec.isDeleted(value)));
         pending.put(new KeyRef(key), value);
     }
 
@@ -464,23 +502,25 @@ public final class Applier {
         return ApplyResult.EMPTY;
     }
 
-    /** Writes the index entries of every live row of a table (CREATE INDEX on a table with rows). */
+    /**
+     * Writes the index entries of every live row of a table (CREATE INDEX on a table with rows), reading the rows
+     * partition by partition through the read layer.
+     */
     private void backfillIndexes(HotStore.Batch batch, TableDef t) {
-        try (HotStore.Cursor c = store.scan(Space.ROWS, KeyCodec.tablePrefix(t.id()), false)) {
-            while (c.next()) {
-                if (RowCodec.isDeleted(c.value())) {
-                    continue;
+        for (byte[] p = rows.nextPartition(t.id(), null); p != null; p = rows.nextPartition(t.id(), p)) {
+            try (PartitionReader.RowCursor c = rows.scanKeys(p, null, null, false)) {
+                while (c.next()) {
+                    if (!RowCodec.isDeleted(c.value())) {
+                        indexEntries(t, p, RowCodec.decode(t, c.value()), k -> batch.put(Space.INDEX, k, EMPTY));
+                    }
                 }
-                String partition = KeyCodec.partitionOf(c.key());
-                indexEntries(t, KeyCodec.partitionPrefix(t.id(), partition), RowCodec.decode(t, c.value()),
-                        k -> batch.put(Space.INDEX, k, EMPTY));
             }
         }
     }
 
     private void deleteTableData(HotStore.Batch batch, TableDef t) {
         byte[] prefix = KeyCodec.tablePrefix(t.id());
-        for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX, Space.INDEX}) {
+        for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX, Space.INDEX, Space.PK_INDEX}) {
             try (HotStore.Cursor c = store.scan(space, prefix, false)) {
                 while (c.next()) {
                     batch.delete(space, c.key());
@@ -521,7 +561,7 @@ public final class Applier {
             }
             byte[] prefix = KeyCodec.partitionPrefix(t.id(), userId);
             byte[] end = KeyCodec.prefixUpperBound(prefix);
-            for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX, Space.INDEX}) {
+            for (Space space : new Space[] {Space.ROWS, Space.SEQ_INDEX, Space.INDEX, Space.PK_INDEX}) {
                 batch.deleteRange(space, prefix, end);
             }
         }
@@ -609,7 +649,7 @@ public final class Applier {
         return ApplyResult.EMPTY;
     }
 
-    private void storeTopic(io.kalamdb.engine.topic.TopicDef t, long index) {
+    private void storeTopic(io.kalamdb.engine.catalog.TopicDef t, long index) {
         commitBatch(index, batch -> batch.put(Space.META, CatalogKeys.topic(t.id()), Json.write(t)));
         catalog.putTopic(t);
     }
@@ -619,13 +659,13 @@ public final class Applier {
         if (t == null) {
             throw KalamException.conflict("topic was dropped meanwhile [topic_id=" + drop.topicId() + "]");
         }
-        byte[] prefix = io.kalamdb.engine.topic.TopicKeys.topicPrefix(t.id());
+        byte[] prefix = io.kalamdb.engine.write.TopicKeys.topicPrefix(t.id());
         byte[] end = io.kalamdb.engine.hot.KeyCodec.prefixUpperBound(prefix);
         commitBatch(index, batch -> {
             batch.deleteRange(Space.TOPIC_MESSAGES, prefix, end);
             batch.deleteRange(Space.TOPIC_OFFSETS, prefix, end);
             for (int p = 0; p < t.partitions(); p++) {
-                batch.delete(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), p));
+                batch.delete(Space.META, TopicKeys.endMarkKey(t.id(), p));
             }
             batch.delete(Space.META, CatalogKeys.topic(t.id()));
         });
@@ -640,12 +680,12 @@ public final class Applier {
             return ApplyResult.EMPTY;
         }
         commitBatch(index, batch -> {
-            byte[] from = io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), 0);
+            byte[] from = io.kalamdb.engine.write.TopicKeys.message(t.id(), trim.partition(), 0);
             long end = publisher.nextOffset(t.id(), trim.partition());
             long before = Math.min(trim.beforeOffset(), end);
             batch.deleteRange(Space.TOPIC_MESSAGES, from,
-                    io.kalamdb.engine.topic.TopicKeys.message(t.id(), trim.partition(), before));
-            batch.put(Space.META, io.kalamdb.engine.topic.TopicPublisher.endMarkKey(t.id(), trim.partition()),
+                    io.kalamdb.engine.write.TopicKeys.message(t.id(), trim.partition(), before));
+            batch.put(Space.META, TopicKeys.endMarkKey(t.id(), trim.partition()),
                     ByteBuffer.allocate(8).putLong(end).array());
         });
         return ApplyResult.EMPTY;
@@ -653,25 +693,25 @@ public final class Applier {
 
     private ApplyResult applyCommitOffset(Command.CommitOffset c, long index) {
         return applyGroupPosition(c.topicId(), c.group(), c.partition(), index,
-                current -> current == null ? io.kalamdb.engine.topic.GroupPosition.at(c.offset(), c.updatedAtMicros())
+                current -> current == null ? io.kalamdb.engine.write.GroupPosition.at(c.offset(), c.updatedAtMicros())
                         : current.withCommitted(c.offset(), c.updatedAtMicros()));
     }
 
     private ApplyResult applyAckOffsets(Command.AckOffsets a, long index) {
         return applyGroupPosition(a.topicId(), a.group(), a.partition(), index,
-                current -> (current == null ? io.kalamdb.engine.topic.GroupPosition.at(-1, a.updatedAtMicros())
+                current -> (current == null ? io.kalamdb.engine.write.GroupPosition.at(-1, a.updatedAtMicros())
                         : current).withAcked(a.offsets(), a.updatedAtMicros()));
     }
 
     /** Reads a group's stored position, changes it, and writes it back when the position moved. */
     private ApplyResult applyGroupPosition(long topicId, String group, int partition, long index,
-            java.util.function.UnaryOperator<io.kalamdb.engine.topic.GroupPosition> change) {
+            java.util.function.UnaryOperator<io.kalamdb.engine.write.GroupPosition> change) {
         if (catalog.topic(topicId) == null) {
             throw new KalamException(KalamErrorCode.TOPIC_NOT_FOUND, "topic was dropped [topic_id=" + topicId + "]");
         }
-        byte[] key = io.kalamdb.engine.topic.TopicKeys.committed(topicId, group, partition);
+        byte[] key = io.kalamdb.engine.write.TopicKeys.committed(topicId, group, partition);
         byte[] stored = store.get(Space.TOPIC_OFFSETS, key);
-        var current = stored == null ? null : io.kalamdb.engine.topic.GroupPosition.decode(stored);
+        var current = stored == null ? null : io.kalamdb.engine.write.GroupPosition.decode(stored);
         var next = change.apply(current);
         if (current != null && current.samePosition(next)) {
             return ApplyResult.EMPTY;

@@ -106,15 +106,15 @@ public sealed interface Command {
      * Creates a topic; {@code CONFLICT} if the name exists or the namespace is gone. Only {@code create = true}
      * applies: route changes are {@link SetTopicRoutes}.
      */
-    record PutTopic(io.kalamdb.engine.topic.TopicDef topic, boolean create) implements Command {
+    record PutTopic(io.kalamdb.engine.catalog.TopicDef topic, boolean create) implements Command {
     }
 
     /**
      * Replaces a topic's routes if they are still {@code expectedRoutes}; {@code CONFLICT} if they changed or
      * the topic is gone.
      */
-    record SetTopicRoutes(long topicId, List<io.kalamdb.engine.topic.TopicDef.Route> expectedRoutes,
-                          List<io.kalamdb.engine.topic.TopicDef.Route> routes, long atMicros) implements Command {
+    record SetTopicRoutes(long topicId, List<io.kalamdb.engine.catalog.TopicDef.Route> expectedRoutes,
+                          List<io.kalamdb.engine.catalog.TopicDef.Route> routes, long atMicros) implements Command {
         public SetTopicRoutes {
             expectedRoutes = List.copyOf(expectedRoutes);
             routes = List.copyOf(routes);

@@ -65,6 +65,19 @@ class KeyCodecGoldenTest {
         golden("00ff" + "01" + "ff" + "0000", KalamType.BYTES, new byte[] {0, 1, (byte) 0xff});
     }
 
+    /**
+     * The primary-key space (ADR 0018): its column family, keys laid out as row keys, values the latest version's
+     * seq then 0x00 (live) or 0x01 (soft-deleted).
+     */
+    @Test
+    void primaryKeySpaceLayout() {
+        assertEquals("pk_index", Space.PK_INDEX.familyName());
+        assertEquals("000000000000000701", HEX.formatHex(new PkEntry(7, true).encode()));
+        assertEquals("000000000000000700", HEX.formatHex(new PkEntry(7, false).encode()));
+        assertEquals("0006000000000a0001", HEX.formatHex(new PkEntry(0x0006_0000_0000_0a00L, true).encode()));
+        assertEquals(new PkEntry(0x0006_0000_0000_0a00L, true), PkEntry.decode(HEX.parseHex("0006000000000a0001")));
+    }
+
     @Test
     void rowSeqAndIndexKeyLayout() {
         byte[] partition = KeyCodec.partitionPrefix(0x0102, "u1");

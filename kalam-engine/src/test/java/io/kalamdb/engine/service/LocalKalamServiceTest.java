@@ -57,7 +57,7 @@ class LocalKalamServiceTest {
     void open() {
         fx = new EngineFixture(Map.of("limits.max_result_bytes", Integer.toString(RESPONSE_BUDGET_BYTES)));
         executor = Executors.newFixedThreadPool(4);
-        service = KalamService.local(fx.engine(), executor, role -> 0L);
+        service = io.kalamdb.engine.KalamServices.local(fx.engine(), executor, role -> 0L);
         fx.sql(EngineFixture.ROOT, "CREATE NAMESPACE app; CREATE USER 'alice' WITH PASSWORD 'StrongPass123!' ROLE user; "
                 + "CREATE USER 'svc' WITH PASSWORD 'StrongPass123!' ROLE service; "
                 + "CREATE TABLE app.big (id BIGINT PRIMARY KEY, body TEXT) WITH (TYPE='SHARED', "
@@ -186,7 +186,7 @@ class LocalKalamServiceTest {
     @Test
     void theStatementTimeoutOfTheSessionsRoleBoundsAScan() {
         // users get 1 ms, everyone else no limit: a scan read one row per batch cannot finish within 1 ms
-        KalamService limited = KalamService.local(fx.engine(), executor, role -> role == Role.USER ? 1L : 0L);
+        KalamService limited = io.kalamdb.engine.KalamServices.local(fx.engine(), executor, role -> role == Role.USER ? 1L : 0L);
         KalamException timedOut = assertThrows(KalamException.class, () -> readAll(limited, ALICE));
         assertEquals(KalamErrorCode.STATEMENT_TIMEOUT, timedOut.code());
         assertEquals(ROWS, readAll(limited, ROOT));

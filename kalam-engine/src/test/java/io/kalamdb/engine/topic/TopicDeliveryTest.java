@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kalamdb.engine.EngineFixture;
 import io.kalamdb.engine.Session;
 import io.kalamdb.engine.auth.Role;
+import io.kalamdb.engine.write.GroupPosition;
 
 import java.util.ArrayList;
 import java.util.List;

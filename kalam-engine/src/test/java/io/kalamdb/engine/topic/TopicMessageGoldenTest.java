@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.error.KalamException;
 
 import java.nio.charset.StandardCharsets;

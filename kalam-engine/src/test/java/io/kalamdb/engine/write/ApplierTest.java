@@ -14,14 +14,20 @@ import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.HotPartitionReader;
+import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
+import io.kalamdb.engine.hot.PartitionReader;
+import io.kalamdb.engine.hot.PkEntry;
 import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.RowCodec;
 import io.kalamdb.engine.hot.Space;
-import io.kalamdb.engine.topic.TopicDef;
+import io.kalamdb.engine.catalog.TopicDef;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -233,5 +239,198 @@ class ApplierTest {
         ApplyResult r = apply(new Command.Rows(List.of(update(1, 1, read), update(1, 2, read))), 20);
         assertEquals(2, r.updated());
         assertEquals(2L, RowCodec.decode(table, stored(1)).values()[1]);
+    }
+
+    private byte[] rowKey(long id) {
+        return KeyCodec.rowKey(KeyCodec.partitionPrefix(table.id(), ""), pk(id));
+    }
+
+    private PkEntry pkEntry(long id) {
+        return PkEntry.decode(store.get(Space.PK_INDEX, rowKey(id)));
+    }
+
+    /** What a flush to a cold tier does to the hot store: the row and its seq-index entry leave it. */
+    private byte[] flushOut(long id) {
+        byte[] row = stored(id);
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.delete(Space.ROWS, rowKey(id));
+            batch.delete(Space.SEQ_INDEX, KeyCodec.seqKey(KeyCodec.partitionPrefix(table.id(), ""),
+                    RowCodec.seqOf(row)));
+            store.write(batch);
+        }
+        assertNull(stored(id));
+        return row;
+    }
+
+    private void assertPkViolation(Command c) {
+        KalamException e = assertThrows(KalamException.class, () -> apply(c, 5_000));
+        assertEquals(true, e.getMessage().contains("Primary key violation"), e.getMessage());
+    }
+
+    /** Every version written records its seq in the primary-key space; a hard delete frees the key. */
+    @Test
+    void thePrimaryKeySpaceFollowsEveryVersionOfAKey() {
+        apply(new Command.Rows(List.of(insert(1, 0))), 10);
+        assertEquals(new PkEntry(10, false), pkEntry(1));
+        apply(new Command.Rows(List.of(update(1, 1, 10))), 20);
+        assertEquals(new PkEntry(20, false), pkEntry(1));
+        apply(new Command.Rows(List.of(new RowOp(RowOp.Kind.SOFT_DELETE, table.id(), "", pk(1), null, null, 20L))),
+                30);
+        assertEquals(new PkEntry(30, true), pkEntry(1), "a soft delete keeps the key's entry, marked deleted");
+        apply(new Command.Rows(List.of(insert(1, 7))), 40);
+        assertEquals(new PkEntry(40, false), pkEntry(1), "a soft-deleted key is free for a new INSERT");
+        assertEquals(7L, RowCodec.decode(table, stored(1)).values()[1]);
+        try (HotStore.Cursor c = store.scan(Space.SEQ_INDEX, KeyCodec.partitionPrefix(table.id(), ""), false)) {
+            int entries = 0;
+            while (c.next()) {
+                entries++;
+                assertEquals(40, KeyCodec.seqOf(c.key()), "only the latest version is in the seq index");
+            }
+            assertEquals(1, entries);
+        }
+        apply(new Command.Rows(List.of(update(1, 8, 40), new RowOp(RowOp.Kind.UPDATE, table.id(), "", pk(2),
+                RowCodec.encode(table.columns(), new Object[] {2L, 8L}, 0, false), pk(1), null))), 50);
+        assertEquals(new PkEntry(52, false), pkEntry(2), "a key change takes the new key");
+        assertEquals(new PkEntry(51, true), pkEntry(1), "and leaves the old one soft-deleted");
+        apply(new Command.Rows(List.of(new RowOp(RowOp.Kind.HARD_DELETE, table.id(), "", pk(2), null, null))), 60);
+        assertNull(pkEntry(2), "a hard delete frees the key");
+        apply(new Command.EvictExpired(table.id(), 100, 10), 70);
+        assertNull(pkEntry(1), "so does a TTL eviction");
+    }
+
+    /**
+     * A key stays taken after its row left the hot store (a flush): uniqueness and the expected-version check
+     * come from the primary-key space, not from the row.
+     */
+    @Test
+    void aKeyStaysTakenAfterItsRowLeavesTheHotStore() {
+        apply(new Command.Rows(List.of(insert(1, 0), insert(2, 0))), 10);
+        flushOut(1);
+        assertPkViolation(new Command.Rows(List.of(insert(1, 5))));
+        assertPkViolation(new Command.Rows(List.of(new RowOp(RowOp.Kind.UPDATE, table.id(), "", pk(1),
+                RowCodec.encode(table.columns(), new Object[] {1L, 5L}, 0, false), pk(2), null))));
+        assertConflict(new Command.Rows(List.of(update(1, 5, 9))), "current_seq=10");
+        assertNull(stored(1), "a refused INSERT writes nothing");
+        assertEquals(new PkEntry(10, false), pkEntry(1));
+    }
+
+    /**
+     * The applier reads rows only through its {@link PartitionReader}: with a reader that also serves rows flushed
+     * out of the hot store (as the cold tier will), an UPDATE finds the flushed row and CREATE INDEX indexes it.
+     */
+    @Test
+    void rowReadsAndTheIndexBackfillGoThroughTheReadLayer() {
+        apply(new Command.Rows(List.of(insert(1, 3), insert(2, 4), insert(3, 5))), 10);
+        apply(new Command.Rows(List.of(new RowOp(RowOp.Kind.SOFT_DELETE, table.id(), "", pk(3), null, null))), 20);
+        Map<String, byte[]> cold = new HashMap<>();
+        cold.put(HexFormat.of().formatHex(pk(1)), flushOut(1));
+        PartitionReader withCold = new ColdOverlay(new HotPartitionReader(store), cold);
+        applier = new Applier(store, catalog, withCold, ChangePublisher.NONE);
+
+        ApplyResult r = apply(new Command.Rows(List.of(update(1, 9, 10))), 30);
+        assertEquals(1, r.updated(), "the flushed row was found through the reader");
+        assertEquals(3L, r.events().get(0).oldRow().values()[1], "the old row came from the cold side");
+        assertEquals(9L, RowCodec.decode(table, stored(1)).values()[1]);
+
+        cold.put(HexFormat.of().formatHex(pk(2)), flushOut(2));
+        TableDef indexed = table.withIndex(2, 0);
+        apply(new Command.AlterTable(table.id(), table.schemaVersion(), indexed), 0);
+        List<Long> indexedValues = new ArrayList<>();
+        try (HotStore.Cursor c = store.scan(Space.INDEX, KeyCodec.tablePrefix(table.id()), false)) {
+            while (c.next()) {
+                byte[] key = c.key();
+                indexedValues.add((Long) KeyCodec.decodePk(KalamType.BIGINT,
+                        java.util.Arrays.copyOfRange(key, key.length - 8, key.length)));
+            }
+        }
+        assertEquals(List.of(2L, 1L), indexedValues, "in index order (n = 4, then 9): "
+                +  "rows 1 (hot) and 2 (served by the reader only) are "
+                + "indexed, soft-deleted row 3 is not");
+    }
+
+    /** A store written before the primary-key space existed gets it built from its rows when it is opened. */
+    @Test
+    void aStoreWithoutThePrimaryKeySpaceGetsItBuiltOnOpen() {
+        apply(new Command.Rows(List.of(insert(1, 0), insert(2, 0))), 10);
+        apply(new Command.Rows(List.of(new RowOp(RowOp.Kind.SOFT_DELETE, table.id(), "", pk(2), null, null))), 20);
+        try (HotStore.Batch batch = store.newBatch()) {
+            batch.deleteRange(Space.PK_INDEX, new byte[] {0}, new byte[] {(byte) 0xff});
+            batch.delete(Space.META, "state/pk_index_format".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            store.write(batch);
+        }
+        assertNull(pkEntry(1));
+        store.close();
+        store = RocksHotStore.open(dir);
+        applier = new Applier(store, catalog);
+        assertEquals(new PkEntry(10, false), pkEntry(1));
+        assertEquals(new PkEntry(20, true), pkEntry(2));
+        flushOut(1);
+        assertPkViolation(new Command.Rows(List.of(insert(1, 5))));
+        apply(new Command.Rows(List.of(insert(2, 5))), 30);
+        assertEquals(new PkEntry(30, false), pkEntry(2));
+    }
+
+    /** A reader that serves, besides the hot store, rows kept in a map (keyed by hex primary key). */
+    private record ColdOverlay(PartitionReader hot, Map<String, byte[]> cold) implements PartitionReader {
+        @Override
+        public byte[] get(byte[] partition, byte[] pk) {
+            byte[] row = hot.get(partition, pk);
+            return row != null ? row : cold.get(HexFormat.of().formatHex(pk));
+        }
+
+        @Override
+        public RowCursor scanKeys(byte[] partition, byte[] fromPk, byte[] toPk, boolean reverse) {
+            Map<String, byte[][]> merged = new HashMap<>();
+            cold.forEach((k, v) -> merged.put(k, new byte[][] {HexFormat.of().parseHex(k), v}));
+            try (RowCursor c = hot.scanKeys(partition, fromPk, toPk, reverse)) {
+                while (c.next()) {
+                    merged.put(HexFormat.of().formatHex(c.pk()), new byte[][] {c.pk(), c.value()});
+                }
+            }
+            List<byte[][]> all = new ArrayList<>(merged.values());
+            all.sort((a, b) -> java.util.Arrays.compareUnsigned(a[0], b[0]));
+            return new RowCursor() {
+                private int at = -1;
+
+                @Override
+                public boolean next() {
+                    return ++at < all.size();
+                }
+
+                @Override
+                public byte[] pk() {
+                    return all.get(at)[0];
+                }
+
+                @Override
+                public byte[] value() {
+                    return all.get(at)[1];
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public RowCursor scanSeq(byte[] partition, long fromSeq, long toSeq, boolean reverse) {
+            return hot.scanSeq(partition, fromSeq, toSeq, reverse);
+        }
+
+        @Override
+        public RowCursor scanIndex(byte[] partition, int columnId, byte[] encodedValue, boolean reverse) {
+            return hot.scanIndex(partition, columnId, encodedValue, reverse);
+        }
+
+        @Override
+        public byte[] nextPartition(long tableId, byte[] afterPartition) {
+            return hot.nextPartition(tableId, afterPartition);
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            return hot.snapshot();
+        }
     }
 }

@@ -14,7 +14,7 @@ import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.NamespaceDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
-import io.kalamdb.engine.topic.TopicDef;
+import io.kalamdb.engine.catalog.TopicDef;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -65,9 +65,9 @@ class CommandCodecTest {
         Command.Rows insert = assertInstanceOf(Command.Rows.class,
                 CommandCodec.decode(CommandCodec.encode(new Command.Rows(List.of(plain)))));
         assertEquals(null, insert.ops().get(0).expectedSeq(), "an INSERT has no expected version");
-        io.kalamdb.engine.topic.TopicDef.Route route = new io.kalamdb.engine.topic.TopicDef.Route(3, "chat.messages",
-                io.kalamdb.engine.topic.TopicDef.Op.INSERT, "role = 'user'",
-                io.kalamdb.engine.topic.TopicDef.PayloadMode.FULL);
+        io.kalamdb.engine.catalog.TopicDef.Route route = new io.kalamdb.engine.catalog.TopicDef.Route(3, "chat.messages",
+                io.kalamdb.engine.catalog.TopicDef.Op.INSERT, "role = 'user'",
+                io.kalamdb.engine.catalog.TopicDef.PayloadMode.FULL);
         Command.SetTopicRoutes routes = new Command.SetTopicRoutes(4, List.of(), List.of(route), 99);
         assertEquals(routes, CommandCodec.decode(CommandCodec.encode(routes)));
         Command.EvictExpired evict = new Command.EvictExpired(5, 1L << 40, 500);

@@ -39,7 +39,7 @@ class EnginePublicApiTest {
             "io.kalamdb.engine.topic.ConsumeRequest",
             "io.kalamdb.engine.topic.ConsumeRequest$Start",
             "io.kalamdb.engine.topic.ConsumeResult",
-            "io.kalamdb.engine.topic.TopicDef$Op",
+            "io.kalamdb.engine.catalog.TopicDef$Op",
             "io.kalamdb.engine.topic.TopicMessage",
             "io.kalamdb.engine.util.Identifiers",
             "io.kalamdb.engine.util.RowJson",

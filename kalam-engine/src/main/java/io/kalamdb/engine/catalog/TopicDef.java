@@ -1,4 +1,4 @@
-package io.kalamdb.engine.topic;
+package io.kalamdb.engine.catalog;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.kalamdb.engine.auth;
+package io.kalamdb.engine.auth.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kalamdb.engine.auth.PasswordHasher;
+import io.kalamdb.engine.auth.Role;
+import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;

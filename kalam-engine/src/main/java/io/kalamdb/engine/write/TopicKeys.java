@@ -1,4 +1,4 @@
-package io.kalamdb.engine.topic;
+package io.kalamdb.engine.write;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,5 +39,13 @@ public final class TopicKeys {
         String group = new String(key, 8, end - 8, StandardCharsets.UTF_8);
         int partition = ByteBuffer.wrap(key, end + 1, 4).getInt();
         return new Object[] {group, partition};
+    }
+
+    /**
+     * The META key recording a partition's end offset when its messages are trimmed, so that offsets keep
+     * growing after a restart even when retention or CLEAR TOPIC emptied the partition.
+     */
+    public static byte[] endMarkKey(long topicId, int partition) {
+        return ("state/topic_end/" + topicId + "/" + partition).getBytes(StandardCharsets.UTF_8);
     }
 }

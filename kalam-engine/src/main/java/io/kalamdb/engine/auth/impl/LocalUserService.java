@@ -1,7 +1,11 @@
-package io.kalamdb.engine.auth;
+package io.kalamdb.engine.auth.impl;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.auth.PasswordHasher;
+import io.kalamdb.engine.auth.Role;
+import io.kalamdb.engine.auth.UserRecord;
+import io.kalamdb.engine.auth.UserService;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;

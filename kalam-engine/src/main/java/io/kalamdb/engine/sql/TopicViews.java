@@ -1,15 +1,15 @@
-package io.kalamdb.engine.topic;
+package io.kalamdb.engine.sql;
 
 import static io.kalamdb.engine.sql.SystemTable.col;
 import static io.kalamdb.engine.sql.SystemTable.pk;
 
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.KalamType;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.Space;
-import io.kalamdb.engine.sql.SystemTable;
-import io.kalamdb.engine.sql.SystemTables;
 import io.kalamdb.engine.util.Json;
+import io.kalamdb.engine.write.TopicKeys;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

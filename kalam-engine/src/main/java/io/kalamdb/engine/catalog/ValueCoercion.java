@@ -1,4 +1,4 @@
-package io.kalamdb.engine.sql;
+package io.kalamdb.engine.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.kalamdb.engine.topic;
+package io.kalamdb.engine.write;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.kalamdb.engine.topic;
+package io.kalamdb.engine.write;
 
 import java.nio.ByteBuffer;
 import java.util.Collection;
