@@ -61,14 +61,16 @@ public final class KalamEngine implements AutoCloseable {
         this.catalog = loadCatalog(store);
         this.applier = new Applier(store, catalog);
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser(),
-                config.maxQueuedLiveGroups(), config.maxInitialBufferedChanges(), config.maxSnapshotAgeMs());
+                config.maxQueuedLiveGroups(), config.maxInitialBufferedChanges(), config.maxSnapshotAgeMs(),
+                config.clock());
         listeners.add(live);
-        this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
+        this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId(), config.clock()),
+                config.syncWrites(),
                 new CommitPipeline(this::publish, this::topicsAppended), config.maxQueuedCommands());
         this.topics = new TopicService(catalog, store, log, applier.publisher(),
-                config.visibilityTimeoutSecs() * 1000L);
+                config.visibilityTimeoutSecs() * 1000L, config.clock());
         PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());
-        this.users = new LocalUserService(catalog, log, hasher);
+        this.users = new LocalUserService(catalog, log, hasher, config.clock());
         this.systemTables = new SystemTables(catalog);
         LiveViews.register(systemTables, live, config.nodeId());
         TopicViews.register(systemTables, catalog, store);
@@ -77,11 +79,11 @@ public final class KalamEngine implements AutoCloseable {
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
                 new TopicExecutor(catalog, log, topics), store);
         if (catalog.namespace("default") == null) {
-            log.commit(new Command.PutNamespace(new NamespaceDef("default", System.currentTimeMillis() * 1000L,
+            log.commit(new Command.PutNamespace(new NamespaceDef("default", config.clock().millis() * 1000L,
                     null), true));
         }
         users.ensureRoot(config.rootPassword());
-        this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs());
+        this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs(), config.clock());
         Thread warm = new Thread(applier.publisher()::warmFilters, "kalam-route-filter-warmup");
         warm.setDaemon(true);
         warm.start();

@@ -59,6 +59,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     private final int maxPerUser;
     private final int maxInitialBuffered;
     private final long maxSnapshotAgeMs;
+    private final java.time.Clock clock;
     private final Map<Long, Map<String, List<Subscription>>> index = new ConcurrentHashMap<>();
     private final Map<String, Subscription> byLiveId = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
@@ -94,6 +95,14 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
      */
     public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxQueuedGroups,
                              int maxInitialBuffered, long maxSnapshotAgeMs) {
+        this(catalog, applier, maxPerUser, maxQueuedGroups, maxInitialBuffered, maxSnapshotAgeMs,
+                io.kalamdb.engine.util.Clocks.system());
+    }
+
+    /** The full constructor above, with the wall clock of TTL checks and update times. */
+    public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxQueuedGroups,
+                             int maxInitialBuffered, long maxSnapshotAgeMs, java.time.Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.applier = requireNonNull(applier, "applier is null");
         this.maxPerUser = maxPerUser;
@@ -136,7 +145,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         List<Subscription> bucket = index.computeIfAbsent(t.id(), k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(partition, k -> new CopyOnWriteArrayList<>());
         Subscription sub = new Subscription(subscriptionId, connectionId, session.userId(), t, partition, sql, options,
-                parsed.projection, parsed.schema, parsed.filter, sink);
+                parsed.projection, parsed.schema, parsed.filter, sink, clock.millis() * 1000L);
         synchronized (sub) {
             // Registered before the boundary is taken: every change published from now on reaches this
             // subscription (buffered while loading); those at or below the boundary are in the snapshot.
@@ -342,7 +351,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         }
         TableDef t = current;
         if (t.type() == TableType.STREAM && t.ttlSeconds() != null
-                && SnowflakeGenerator.timestampMs(row.seq()) < System.currentTimeMillis() - t.ttlSeconds() * 1000) {
+                && SnowflakeGenerator.timestampMs(row.seq()) < clock.millis() - t.ttlSeconds() * 1000) {
             return false;
         }
         return sub.filter().test(current, row);
@@ -520,9 +529,9 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         sub.sink().lagging(sub, resumeFrom, why);
     }
 
-    private static void send(Subscription sub, LiveChange change) {
+    private void send(Subscription sub, LiveChange change) {
         sub.changes++;
-        sub.lastUpdateMicros = System.currentTimeMillis() * 1000L;
+        sub.lastUpdateMicros = clock.millis() * 1000L;
         sub.sink().change(sub, change);
     }
 

@@ -54,7 +54,7 @@ public final class SqlExecutor {
         this.topicExecutor = requireNonNull(topicExecutor, "topicExecutor is null");
         this.store = requireNonNull(store, "store is null");
         this.authorizer = new Authorizer(catalog, queries, dml);
-        this.ids = new io.kalamdb.engine.util.Ids(config.nodeId());
+        this.ids = new io.kalamdb.engine.util.Ids(config.nodeId(), config.clock());
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {

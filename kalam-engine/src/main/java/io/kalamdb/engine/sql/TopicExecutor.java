@@ -43,7 +43,7 @@ public final class TopicExecutor {
     }
 
     private static long now() {
-        return System.currentTimeMillis() * 1000L;
+        return io.kalamdb.engine.util.Ids.statementMillis() * 1000L;
     }
 
     private TopicDef existing(String name) {
