@@ -10,7 +10,6 @@ import io.kalamdb.engine.hot.Space;
 import io.kalamdb.engine.write.Command;
 import io.kalamdb.engine.write.WriteLog;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
