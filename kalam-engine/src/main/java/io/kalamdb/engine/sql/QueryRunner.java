@@ -252,6 +252,7 @@ public final class QueryRunner {
                 md.getScale(i)), List.of());
     }
 
+    @SuppressWarnings("NullTernary") // the switch yields Objects: a null arm is never unboxed (Error Prone misreads it)
     private static Object value(ResultSet rs, int i, int jdbcType, KalamType type) throws SQLException {
         Object v = switch (jdbcType) {
             case Types.BIGINT -> rs.getLong(i);
