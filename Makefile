@@ -1,5 +1,5 @@
 # KalamDB for the JVM. Every CI check is a target you can run locally:
-#   make build | run | test | it | bench | check | clean
+#   make build | run | test | it | bench | check | format | clean
 SHELL := /bin/bash
 
 # A JDK >= 21 for Maven and the scripts (JAVA_HOME, java on the PATH, else /usr/lib/jvm).
@@ -22,7 +22,7 @@ SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 # It is set when root is created, i.e. on the first start of an empty data directory.
 DEV_ROOT_PASSWORD := kalamdb-dev-root
 
-.PHONY: build run test it bench check clean
+.PHONY: build run test it bench check format clean
 
 build: $(SERVER_JAR)
 
@@ -41,7 +41,8 @@ run: build
 	@KALAMDB_ROOT_PASSWORD="$${KALAMDB_ROOT_PASSWORD:-$(DEV_ROOT_PASSWORD)}" \
 	  exec bin/kalamdb-server $(if $(wildcard server.toml),server.toml)
 
-# Unit tests (Surefire) and integration tests (*IT, Failsafe), with their summary lines.
+# Unit tests (Surefire) and integration tests (*IT, Failsafe), with their summary lines. Every build also runs the
+# cheap static checks (Spotless, forbidden-apis, dependency:analyze; about 30 s together, ADR 0020).
 test:
 	$(MVN) $(MVN_FLAGS) verify
 
@@ -53,11 +54,17 @@ bench: build
 	@if [ ! -x bench/run-bench.sh ]; then echo "make bench: bench/run-bench.sh is missing" >&2; exit 1; fi
 	bench/run-bench.sh
 
-# Build checks without tests: compiler lint, enforcer rules, shell script syntax.
+# Static checks without tests: compiler lint, Error Prone (profile errorprone, a few minutes: not in `make test`),
+# Spotless, forbidden-apis, dependency:analyze, enforcer rules, shell script syntax. From clean: javac skips
+# up-to-date classes, and Error Prone sees only what javac compiles.
 check:
-	$(MVN) $(MVN_FLAGS) -DskipTests verify
+	$(MVN) $(MVN_FLAGS) -Perrorprone -DskipTests clean verify
 	@for f in bin/* scripts/*.sh .ci/run; do bash -n "$$f" || exit 1; done
 	@if command -v shellcheck >/dev/null; then shellcheck bin/* scripts/*.sh .ci/run; fi
+
+# Fixes what Spotless checks (whitespace, final newline, unused imports, import order) in place.
+format:
+	$(MVN) $(MVN_FLAGS) -q spotless:apply
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ public final class BenchMain {
     private BenchMain() {
     }
 
+    @SuppressForbidden // the entry point ends the JVM with the run's status
     public static void main(String[] args) {
         int status;
         try {
@@ -58,7 +60,7 @@ public final class BenchMain {
             throw new IllegalArgumentException("the load generator only talks to loopback, not " + base.getHost());
         }
         Results results = new Results(Path.of(settings.require("results")), settings.get("mode"));
-        System.out.printf("kalam-bench: mode %s against %s%n  JDK %s (%s), %d cores visible to the JVM%n"
+        System.out.printf(Locale.ROOT, "kalam-bench: mode %s against %s%n  JDK %s (%s), %d cores visible to the JVM%n"
                         + "  transport %s%n",
                 settings.get("mode"), base, Runtime.version(), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().availableProcessors(), settings.get("transport"));

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * </ol>
  */
 final class LiveBench {
+    private static final Pattern NON_DIGITS = Pattern.compile("\\D");
+    private static final Pattern LINE_BREAK = Pattern.compile("\\s*\n\\s*");
 
     static final String SUBSCRIBE_SQL = "SELECT * FROM chat.messages WHERE thread_id = 't1'";
     static final String FANOUT_USER = "live1";
@@ -376,7 +378,7 @@ final class LiveBench {
         try {
             for (int k = 0; k < warm + n; k++) {
                 if (System.nanoTime() > deadline) {
-                    System.out.printf("  (stopped after %d of %d inserts: the run's limit of %d s)%n", k, warm + n,
+                    System.out.printf(Locale.ROOT, "  (stopped after %d of %d inserts: the run's limit of %d s)%n", k, warm + n,
                             RUN_LIMIT_S);
                     break;
                 }
@@ -545,7 +547,7 @@ final class LiveBench {
                 if (!top.isEmpty()) {
                     System.out.print("  where it goes (jcmd GC.class_histogram, growth per connection, largest first):\n"
                             + top);
-                    results.put("live.idle.top_classes", top.strip().replaceAll("\\s*\n\\s*", "; "));
+                    results.put("live.idle.top_classes", LINE_BREAK.matcher(top.strip()).replaceAll("; "));
                 }
             } else {
                 System.out.println("  server heap per connection: not measured (" + heap.why() + ")");
@@ -684,7 +686,7 @@ final class LiveBench {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
                     if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                        return Long.parseLong(NON_DIGITS.matcher(line).replaceAll("")) * 1024;
                     }
                 }
             } catch (IOException | RuntimeException e) {

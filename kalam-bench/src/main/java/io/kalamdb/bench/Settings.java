@@ -3,6 +3,7 @@ package io.kalamdb.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The load generator's settings: {@code --name value} arguments over documented defaults. */
@@ -104,7 +105,7 @@ final class Settings {
     static String help() {
         StringBuilder out = new StringBuilder();
         for (String[] key : KEYS) {
-            out.append(String.format("  --%-24s %s (default: %s)%n", key[0], key[2],
+            out.append(String.format(Locale.ROOT, "  --%-24s %s (default: %s)%n", key[0], key[2],
                     key[1].isEmpty() ? "none" : key[1]));
         }
         return out.toString();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,7 +71,7 @@ final class Setup {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("  created %d users in %.2f s (%d CREATE USER statements per request)%n",
+        System.out.printf(Locale.ROOT, "  created %d users in %.2f s (%d CREATE USER statements per request)%n",
                 names.size(), seconds, USERS_PER_REQUEST);
     }
 
@@ -101,7 +102,7 @@ final class Setup {
             throw new IOException("only " + tokens.size() + " of " + names.size() + " logins succeeded; first error: "
                     + (failures.isEmpty() ? outcome.firstError() : failures.get(0)));
         }
-        System.out.printf("  logged in %d users in %.2f s (login %s)%n", names.size(),
+        System.out.printf(Locale.ROOT, "  logged in %d users in %.2f s (login %s)%n", names.size(),
                 (System.nanoTime() - start) / 1e9, Results.latencyLine(outcome.latencies()));
         Map<String, String> ordered = new LinkedHashMap<>();
         for (String name : names) {

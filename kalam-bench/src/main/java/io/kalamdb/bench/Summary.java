@@ -359,7 +359,7 @@ final class Summary {
                 "env.server_java_opts", "env.settings", "pg.version", "pg.settings", "pg.status")) {
             if (has(key)) {
                 String label = key.startsWith("env.") ? key.substring(4) : key.replace('.', ' ');
-                System.out.printf("%-20s %s%n", label + ":", p.getProperty(key));
+                System.out.printf(Locale.ROOT, "%-20s %s%n", label + ":", p.getProperty(key));
             }
         }
         String[] header = {"figure", "measured", "compared with", "ratio", "target", "verdict"};
@@ -375,7 +375,7 @@ final class Summary {
         for (int n = 0; n < all.size(); n++) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < header.length; i++) {
-                line.append(i == 0 ? "" : " | ").append(String.format("%-" + width[i] + "s", all.get(n)[i]));
+                line.append(i == 0 ? "" : " | ").append(String.format(Locale.ROOT, "%-" + width[i] + "s", all.get(n)[i]));
             }
             System.out.println(line.toString().stripTrailing());
             if (n == 0) {
@@ -384,10 +384,10 @@ final class Summary {
         }
         long missed = rows.stream().filter(r -> r[5].startsWith("MISSED")).count();
         long failed = rows.stream().filter(r -> r[5].equals("FAILED")).count();
-        System.out.printf("%n%d figure(s) with a target missed (a finding to report, not a failure of the run).%n",
+        System.out.printf(Locale.ROOT, "%n%d figure(s) with a target missed (a finding to report, not a failure of the run).%n",
                 missed);
         if (failed > 0) {
-            System.out.printf("%d part(s) FAILED: see the log above.%n", failed);
+            System.out.printf(Locale.ROOT, "%d part(s) FAILED: see the log above.%n", failed);
         }
     }
 

@@ -1,21 +1,31 @@
 package io.kalamdb.engine;
 
 import io.kalamdb.engine.config.ConfigKey;
+import io.kalamdb.engine.util.Clocks;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The engine's settings. Each key sits with its default and its documentation; {@link #from(Map)} reads the
  * dotted keys of {@code server.toml} (after environment overrides) and fails naming the key of a bad value.
+ *
+ * <p>{@code clock} is not a key: it is the engine's wall time (TTL cut-offs, retention, claim visibility, lockout,
+ * NOW(), the leader time of log entries), the system clock unless a test or an embedder sets one with
+ * {@link #withClock}. Elapsed-time measurements (statement deadlines) use {@code System.nanoTime()} instead.
  */
 public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLimit, int maxQueryLimit,
                            int maxParameters, int maxParameterSizeBytes, int maxSqlLength, String rootPassword,
                            int bcryptCost, int minPasswordLength, int nodeId, int maxSubscriptionsPerUser,
                            int visibilityTimeoutSecs, int housekeepingIntervalMs, int maxQueuedCommands,
                            int maxQueuedLiveGroups, int maxResultBytes, int maxInitialBufferedChanges,
-                           int maxSnapshotAgeMs, int minFreeBytes) {
+                           int maxSnapshotAgeMs, int minFreeBytes, Clock clock) {
+
+    public EngineConfig {
+        java.util.Objects.requireNonNull(clock, "clock is null");
+    }
 
     public static final ConfigKey<String> DATA_DIR = ConfigKey.string("storage.data_path", "./data",
             "Directory of the RocksDB hot store and the local cold storage (env KALAMDB_DATA_DIR).");
@@ -114,7 +124,7 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
                 HOUSEKEEPING_INTERVAL.read(values), MAX_QUEUED_COMMANDS.read(values),
                 MAX_QUEUED_LIVE_GROUPS.read(values), MAX_RESULT_BYTES.read(values),
                 MAX_INITIAL_BUFFERED_CHANGES.read(values), MAX_SNAPSHOT_AGE_MS.read(values),
-                MIN_FREE_BYTES.read(values));
+                MIN_FREE_BYTES.read(values), Clocks.system());
     }
 
     /** Defaults with the given data directory (for embedded use and tests). */
@@ -126,6 +136,15 @@ public record EngineConfig(Path dataDir, boolean syncWrites, int defaultQueryLim
         return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
                 maxParameterSizeBytes, maxSqlLength, password, bcryptCost, minPasswordLength, nodeId,
                 maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs, maxQueuedCommands,
-                maxQueuedLiveGroups, maxResultBytes, maxInitialBufferedChanges, maxSnapshotAgeMs, minFreeBytes);
+                maxQueuedLiveGroups, maxResultBytes, maxInitialBufferedChanges, maxSnapshotAgeMs, minFreeBytes, clock);
+    }
+
+    /** The same settings on another wall clock (a test's settable clock, say). */
+    public EngineConfig withClock(Clock newClock) {
+        return new EngineConfig(dataDir, syncWrites, defaultQueryLimit, maxQueryLimit, maxParameters,
+                maxParameterSizeBytes, maxSqlLength, rootPassword, bcryptCost, minPasswordLength, nodeId,
+                maxSubscriptionsPerUser, visibilityTimeoutSecs, housekeepingIntervalMs, maxQueuedCommands,
+                maxQueuedLiveGroups, maxResultBytes, maxInitialBufferedChanges, maxSnapshotAgeMs, minFreeBytes,
+                newClock);
     }
 }

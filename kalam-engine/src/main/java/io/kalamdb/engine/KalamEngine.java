@@ -2,10 +2,10 @@ package io.kalamdb.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kalamdb.engine.auth.impl.LocalUserService;
 import io.kalamdb.engine.auth.PasswordHasher;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.auth.UserService;
+import io.kalamdb.engine.auth.impl.LocalUserService;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.NamespaceDef;
 import io.kalamdb.engine.catalog.TableDef;
@@ -13,19 +13,19 @@ import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.Space;
+import io.kalamdb.engine.jobs.Housekeeper;
 import io.kalamdb.engine.live.LiveQueryRegistry;
 import io.kalamdb.engine.live.LiveViews;
-import io.kalamdb.engine.jobs.Housekeeper;
-import io.kalamdb.engine.sql.TopicExecutor;
-import io.kalamdb.engine.topic.TopicPublisher;
-import io.kalamdb.engine.topic.TopicService;
-import io.kalamdb.engine.sql.TopicViews;
 import io.kalamdb.engine.sql.DdlExecutor;
 import io.kalamdb.engine.sql.DmlPlanner;
 import io.kalamdb.engine.sql.FilterCompiler;
 import io.kalamdb.engine.sql.QueryRunner;
 import io.kalamdb.engine.sql.SqlExecutor;
 import io.kalamdb.engine.sql.SystemTables;
+import io.kalamdb.engine.sql.TopicExecutor;
+import io.kalamdb.engine.sql.TopicViews;
+import io.kalamdb.engine.topic.TopicPublisher;
+import io.kalamdb.engine.topic.TopicService;
 import io.kalamdb.engine.util.Json;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.Applier;
@@ -60,8 +60,10 @@ public final class KalamEngine implements AutoCloseable {
     private final io.kalamdb.engine.sql.StreamingQueries streaming;
     private final TopicPublisher topicPublisher;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.time.Clock clock;
 
     private KalamEngine(EngineConfig config, java.util.function.UnaryOperator<HotStore> storeDecorator) {
+        this.clock = config.clock();
         this.store = storeDecorator.apply(RocksHotStore.open(config.dataDir(), config.minFreeBytes()));
         this.catalog = loadCatalog(store);
         this.topicPublisher = new TopicPublisher(catalog, store,
@@ -69,14 +71,16 @@ public final class KalamEngine implements AutoCloseable {
                         FilterCompiler.routeQuery(table, where), partition)::test);
         this.applier = new Applier(store, catalog, new HotPartitionReader(store), topicPublisher);
         this.live = new LiveQueryRegistry(catalog, applier, config.maxSubscriptionsPerUser(),
-                config.maxQueuedLiveGroups(), config.maxInitialBufferedChanges(), config.maxSnapshotAgeMs());
+                config.maxQueuedLiveGroups(), config.maxInitialBufferedChanges(), config.maxSnapshotAgeMs(),
+                config.clock());
         listeners.add(live);
-        this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId()), config.syncWrites(),
+        this.log = new LocalWriteLog(store, applier, new SnowflakeGenerator(config.nodeId(), config.clock()),
+                config.syncWrites(),
                 new CommitPipeline(this::publish, this::topicsAppended), config.maxQueuedCommands());
         this.topics = new TopicService(catalog, store, log, topicPublisher,
-                config.visibilityTimeoutSecs() * 1000L);
+                config.visibilityTimeoutSecs() * 1000L, config.clock());
         PasswordHasher hasher = new PasswordHasher(config.bcryptCost(), config.minPasswordLength());
-        this.users = new LocalUserService(catalog, log, hasher);
+        this.users = new LocalUserService(catalog, log, hasher, config.clock());
         this.systemTables = new SystemTables(catalog);
         LiveViews.register(systemTables, live, config.nodeId());
         TopicViews.register(systemTables, catalog, store);
@@ -86,11 +90,11 @@ public final class KalamEngine implements AutoCloseable {
                 new DmlPlanner(catalog, store, queries), new DdlExecutor(catalog, store, log, hasher, systemTables),
                 new TopicExecutor(catalog, log, topics), store);
         if (catalog.namespace("default") == null) {
-            log.commit(new Command.PutNamespace(new NamespaceDef("default", System.currentTimeMillis() * 1000L,
+            log.commit(new Command.PutNamespace(new NamespaceDef("default", config.clock().millis() * 1000L,
                     null), true));
         }
         users.ensureRoot(config.rootPassword());
-        this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs());
+        this.housekeeper = new Housekeeper(catalog, store, log, config.housekeepingIntervalMs(), config.clock());
         Thread warm = new Thread(topicPublisher::warmFilters, "kalam-route-filter-warmup");
         warm.setDaemon(true);
         warm.start();
@@ -199,6 +203,11 @@ public final class KalamEngine implements AutoCloseable {
                                                       String defaultNamespace) {
         refuseIfStopped();
         return streaming.open(session, sql, params, defaultNamespace);
+    }
+
+    /** The engine's wall clock (EngineConfig#clock): what locks, TTLs and claim deadlines are measured by. */
+    public java.time.Clock clock() {
+        return clock;
     }
 
     public UserService users() {

@@ -24,6 +24,8 @@ public final class KalamServices {
      *                           none); the clock starts when the work starts on the executor
      */
     public static KalamService local(KalamEngine engine, Executor executor, ToLongFunction<Role> statementTimeoutMs) {
-        return new LocalKalamService(EngineOperations.of(engine), executor, statementTimeoutMs);
+        // account locks are compared with the engine's clock, the one that set them
+        return new LocalKalamService(EngineOperations.of(engine), executor, statementTimeoutMs,
+                () -> engine.clock().millis() * 1000L);
     }
 }

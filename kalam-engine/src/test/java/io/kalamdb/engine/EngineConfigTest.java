@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kalamdb.engine.util.MutableClock;
+
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -52,5 +56,23 @@ class EngineConfigTest {
                     () -> EngineConfig.from(Map.of(bad.getKey(), bad.getValue())));
             assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
         }
+    }
+
+    /** ADR 0020: the engine runs on the system's UTC clock unless one is given; the rest of the settings stay. */
+    @Test
+    void theClockIsTheSystemsUnlessOneIsGiven() {
+        EngineConfig config = EngineConfig.from(Map.of("storage.data_path", "/tmp/x", "limits.max_result_bytes",
+                "2048"));
+        assertEquals(Clock.systemUTC(), config.clock());
+        MutableClock clock = new MutableClock(1_800_000_000_000L);
+        EngineConfig moved = config.withRootPassword("Secret123!").withClock(clock);
+        assertEquals(clock, moved.clock());
+        assertEquals(2048, moved.maxResultBytes());
+        assertEquals("Secret123!", moved.rootPassword());
+        assertEquals(config.withClock(clock).withRootPassword("Secret123!"), moved, "the two withers commute");
+        clock.advance(Duration.ofMinutes(15));
+        assertEquals(1_800_000_900_000L, moved.clock().millis());
+        assertThrows(NullPointerException.class, () -> config.withClock(null));
+        assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofMillis(-1)));
     }
 }

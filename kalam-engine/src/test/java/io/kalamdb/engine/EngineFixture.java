@@ -18,6 +18,7 @@ public final class EngineFixture implements AutoCloseable {
 
     private final Path dir;
     private final Map<String, String> overrides;
+    private final java.time.Clock clock;
     private KalamEngine engine;
 
     public EngineFixture() {
@@ -26,7 +27,13 @@ public final class EngineFixture implements AutoCloseable {
 
     /** An engine with extra configuration keys (dotted, as in server.toml). */
     public EngineFixture(Map<String, String> overrides) {
+        this(overrides, io.kalamdb.engine.util.Clocks.system());
+    }
+
+    /** An engine with extra configuration keys whose wall time is {@code clock} (a test's settable clock). */
+    public EngineFixture(Map<String, String> overrides, java.time.Clock clock) {
         this.overrides = Map.copyOf(overrides);
+        this.clock = java.util.Objects.requireNonNull(clock, "clock is null");
         try {
             this.dir = Files.createTempDirectory("kalam-engine-test");
         } catch (IOException e) {
@@ -39,7 +46,7 @@ public final class EngineFixture implements AutoCloseable {
         Map<String, String> values = new java.util.HashMap<>(Map.of("storage.data_path", dir.toString(),
                 "auth.bcrypt_cost", "4", "auth.root_password", "RootPass123!"));
         values.putAll(overrides);
-        return EngineConfig.from(values);
+        return EngineConfig.from(values).withClock(clock);
     }
 
     public KalamEngine engine() {

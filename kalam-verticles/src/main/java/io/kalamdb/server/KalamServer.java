@@ -3,8 +3,8 @@ package io.kalamdb.server;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.KalamEngine;
-import io.kalamdb.server.bus.BusCodecs;
 import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.server.bus.BusCodecs;
 import io.kalamdb.server.engine.EngineWorkers;
 import io.kalamdb.server.engine.KalamServiceVerticle;
 import io.kalamdb.server.http.HttpApiVerticle;

@@ -1,12 +1,18 @@
 package io.kalamdb.server;
 
+import io.kalamdb.engine.util.SuppressForbidden;
+
 import java.util.concurrent.CompletionException;
 
 /**
  * The server's entry point: reads the configuration, starts a {@link KalamServer}, prints
  * {@code KalamDB listening on http://HOST:PORT} once ready and closes cleanly on SIGTERM. A start-up failure
  * prints one line on stderr and exits with status 1.
+ *
+ * <p>The process's entry point is the one class that prints (the ready line, one-line failures) and ends the JVM,
+ * hence {@code @SuppressForbidden} (jdk-system-out, System.exit, Runtime.halt).
  */
+@SuppressForbidden
 public final class KalamServerMain {
 
     private KalamServerMain() {

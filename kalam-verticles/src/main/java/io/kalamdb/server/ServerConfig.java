@@ -71,6 +71,30 @@ public final class ServerConfig {
             "flight.port", "Arrow Flight",
             "cluster.raft_port", "cluster mode",
             "cluster.peers", "cluster mode");
+    /**
+     * Sections of the reference's {@code server.toml} whose features are not built yet, with the feature: any key
+     * under one (a file copied from the reference, say) is refused as {@link #NOT_BUILT_KEYS} are, unless it is a
+     * known key ({@code cluster.node_id}).
+     */
+    public static final Map<String, String> NOT_BUILT_SECTIONS = envKeys(
+            "cluster.", "cluster mode",
+            "rpc_tls.", "cluster mode (TLS of the cluster's RPC)",
+            "flight.", "Arrow Flight",
+            "flush.", "the cold tier (Parquet flush)",
+            "manifest_cache.", "the cold tier (Parquet flush)",
+            "storage.remote_timeouts.", "remote storage (S3, GCS, Azure)",
+            "oauth.", "OAuth / OpenID Connect login",
+            "files.", "file uploads");
+    /**
+     * Environment variables that are not settings but belong to the launcher ({@code bin/kalamdb-server}); every
+     * other {@code KALAMDB_*} variable must be one of {@link #ENV_KEYS}, or start-up stops naming it.
+     */
+    public static final Set<String> LAUNCHER_ENV = Set.of("KALAMDB_JAVA_OPTS");
+    /** Prefixes of the reference's variables of features not built yet, with the feature. */
+    public static final Map<String, String> NOT_BUILT_ENV_PREFIXES = envKeys(
+            "KALAMDB_CLUSTER_", "cluster mode",
+            "KALAMDB_RPC_TLS_", "cluster mode (TLS of the cluster's RPC)",
+            "KALAMDB_OTLP_", "OpenTelemetry export");
     /** The environment variables of {@link #NOT_BUILT_KEYS}. */
     public static final Map<String, String> NOT_BUILT_ENV = envKeys(
             "KALAMDB_GRPC_PORT", "server.grpc_port",
@@ -240,6 +264,7 @@ public final class ServerConfig {
                 throw notBuilt(key, "env=" + variable);
             }
         });
+        checkKnownEnv(env);
         ENV_KEYS.forEach((variable, key) -> {
             String value = env.get(variable);
             if (value != null) {
@@ -370,7 +395,7 @@ public final class ServerConfig {
     private static void checkKnown(Set<String> keys, String where) {
         Set<String> known = knownKeys();
         for (String key : keys) {
-            if (NOT_BUILT_KEYS.containsKey(key)) {
+            if (notBuiltFeature(key) != null) {
                 throw notBuilt(key, where);
             }
             if (!known.contains(key)) {
@@ -379,9 +404,46 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * Refuses a set {@code KALAMDB_*} variable that is not a setting: a typo or a variable of the reference that
+     * this server does not read would otherwise be ignored without a word. Empty variables set nothing (compose files
+     * often pass them through) and are no error.
+     */
+    private static void checkKnownEnv(Map<String, String> env) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String variable = e.getKey();
+            if (!variable.startsWith("KALAMDB_") || e.getValue() == null || e.getValue().isBlank()
+                    || ENV_KEYS.containsKey(variable) || LAUNCHER_ENV.contains(variable)) {
+                continue;
+            }
+            for (Map.Entry<String, String> prefix : NOT_BUILT_ENV_PREFIXES.entrySet()) {
+                if (variable.startsWith(prefix.getKey())) {
+                    throw new StartupException("environment variable of a feature that is not built yet [variable="
+                            + variable + "]: " + prefix.getValue() + " does not exist in this version; unset it");
+                }
+            }
+            throw new StartupException("unknown environment variable [variable=" + variable + "]: not a setting of "
+                    + "this server (README's configuration section lists the variables); unset it");
+        }
+    }
+
+    /** The feature a key belongs to if that feature is not built yet, else null. */
+    static String notBuiltFeature(String key) {
+        String feature = NOT_BUILT_KEYS.get(key);
+        if (feature != null || knownKeys().contains(key)) {
+            return feature;
+        }
+        for (Map.Entry<String, String> section : NOT_BUILT_SECTIONS.entrySet()) {
+            if (key.startsWith(section.getKey())) {
+                return section.getValue();
+            }
+        }
+        return null;
+    }
+
     private static StartupException notBuilt(String key, String where) {
         return new StartupException("configuration key of a feature that is not built yet [key=" + key + ", " + where
-                + "]: " + NOT_BUILT_KEYS.get(key) + " does not exist in this version; remove the setting");
+                + "]: " + notBuiltFeature(key) + " does not exist in this version; remove the setting");
     }
 
     private <T> T read(ConfigKey<T> key, Map<String, String> origins) {

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,6 +224,96 @@ class ServerConfigTest {
         StartupException e = assertThrows(StartupException.class,
                 () -> ServerConfig.load(new String[] {file.toString()}, Map.of()));
         assertTrue(e.getMessage().contains("unknown configuration key [key=server.prot"), e.getMessage());
+    }
+
+    /** Issue #8: a key under a section of the reference whose feature is not built is refused, naming both. */
+    @Test
+    void keysUnderSectionsOfFeaturesNotBuiltStopStartupSayingSo() throws IOException {
+        Map<String, String> files = Map.of(
+                "cluster.rpc_addr", "[cluster]\nrpc_addr = \"127.0.0.1:9188\"\n",
+                "rpc_tls.enabled", "[rpc_tls]\nenabled = true\n",
+                "flight.tls.enabled", "[flight.tls]\nenabled = true\n",
+                "flush.default_row_limit", "[flush]\ndefault_row_limit = 10000\n",
+                "manifest_cache.max_entries", "[manifest_cache]\nmax_entries = 500\n",
+                "storage.remote_timeouts.request_timeout_secs",
+                "[storage.remote_timeouts]\nrequest_timeout_secs = 60\n",
+                "oauth.providers.google.enabled", "[oauth.providers.google]\nenabled = true\n",
+                "files.max_size_bytes", "[files]\nmax_size_bytes = 26214400\n");
+        Set<String> sections = new TreeSet<>();
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            Path file = write(e.getValue());
+            StartupException refused = assertThrows(StartupException.class,
+                    () -> ServerConfig.load(new String[] {file.toString()}, Map.of()), e.getKey());
+            String section = ServerConfig.NOT_BUILT_SECTIONS.keySet().stream().filter(e.getKey()::startsWith)
+                    .findFirst().orElseThrow();
+            sections.add(section);
+            assertEquals("configuration key of a feature that is not built yet [key=" + e.getKey() + ", file="
+                    + file.toAbsolutePath() + "]: " + ServerConfig.NOT_BUILT_SECTIONS.get(section)
+                    + " does not exist in this version; remove the setting", refused.getMessage());
+            assertEquals(1, refused.getMessage().lines().count(), "one line");
+            assertThrows(StartupException.class, () -> ServerConfig.of(Map.of(e.getKey(), "1")), e.getKey());
+        }
+        assertEquals(ServerConfig.NOT_BUILT_SECTIONS.keySet(), sections, "every refused section is tried");
+        assertEquals(3, ServerConfig.load(new String[] {write("[cluster]\nnode_id = 3\n").toString()}, Map.of())
+                .engineConfig().nodeId(), "a known key under a refused section works");
+        StartupException unknown = assertThrows(StartupException.class,
+                () -> ServerConfig.load(new String[] {write("[storage]\nshared_tables_template = \"x\"\n")
+                        .toString()}, Map.of()));
+        assertTrue(unknown.getMessage().startsWith("unknown configuration key [key=storage.shared_tables_template"),
+                unknown.getMessage());
+    }
+
+    /** Issue #8: a set KALAMDB_* variable that is not a setting is refused instead of ignored. */
+    @Test
+    void unknownKalamdbVariablesStopStartupNamingThem() {
+        StartupException typo = assertThrows(StartupException.class,
+                () -> ServerConfig.load(NO_ARGS, Map.of("KALAMDB_SERVER_PROT", "8081")));
+        assertEquals("unknown environment variable [variable=KALAMDB_SERVER_PROT]: not a setting of this server "
+                + "(README's configuration section lists the variables); unset it", typo.getMessage());
+        for (String variable : List.of("KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_RPC_TLS_ENABLED",
+                "KALAMDB_OTLP_ENDPOINT")) {
+            StartupException refused = assertThrows(StartupException.class,
+                    () -> ServerConfig.load(NO_ARGS, Map.of(variable, "x")), variable);
+            assertTrue(refused.getMessage().startsWith("environment variable of a feature that is not built yet "
+                    + "[variable=" + variable + "]: "), refused.getMessage());
+            assertTrue(refused.getMessage().endsWith(" does not exist in this version; unset it"),
+                    refused.getMessage());
+        }
+        Map<String, String> harmless = Map.of("KALAMDB_JAVA_OPTS", "-Xmx1g", "KALAMDB_ALLOW_REMOTE_SETUP", " ",
+                "PATH", "/usr/bin", "KALAMDB_SERVER_PORT", "8099");
+        assertEquals(8099, ServerConfig.load(NO_ARGS, harmless).port(),
+                "launcher variables, empty variables and other programs' variables are no error");
+    }
+
+    /** README's configuration table lists exactly the keys there are, each with its variable and default. */
+    @Test
+    void readmeDocumentsEveryKeyAndNoOther() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("## Configuration");
+        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+        Map<String, String> documentedEnv = new HashMap<>();
+        Map<String, String> documentedDefaults = new HashMap<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z_.]+)(?:\\{([a-z,]+)})?` \\| (?:`(KALAMDB_[A-Z_]+)`)? ?\\| "
+                + "([^|]+) \\|").matcher(section);
+        while (row.find()) {
+            List<String> keys = row.group(2) == null ? List.of(row.group(1))
+                    : Stream.of(row.group(2).split(",")).map(suffix -> row.group(1) + suffix).toList();
+            for (String key : keys) {
+                documentedDefaults.put(key, row.group(4).trim());
+                if (row.group(3) != null) {
+                    documentedEnv.put(row.group(3), key);
+                }
+            }
+        }
+        assertEquals(new TreeSet<>(ServerConfig.knownKeys()), new TreeSet<>(documentedDefaults.keySet()),
+                "README's configuration table and the keys the server reads");
+        assertEquals(ServerConfig.ENV_KEYS, documentedEnv, "README's variables and the ones the server reads");
+        for (ConfigKey<?> key : Stream.concat(ServerConfig.KEYS.stream(), EngineConfig.KEYS.stream()).toList()) {
+            String documented = documentedDefaults.get(key.key());
+            if (documented.startsWith("`")) {
+                assertEquals("`" + key.defaultValue() + "`", documented, key.key());
+            }
+        }
     }
 
     /** Issue #9 (and #8): keys of gRPC, Flight and cluster mode are refused until those features exist. */

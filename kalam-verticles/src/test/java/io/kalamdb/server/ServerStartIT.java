@@ -122,6 +122,18 @@ class ServerStartIT {
                 "server.prot");
     }
 
+    /** Issue #8: the real binary refuses a key of a feature that is not built, and an unknown variable. */
+    @Test
+    void aKeyOfAFeatureNotBuiltOrAnUnknownVariableStopsStartupSayingSo() throws Exception {
+        Path file = dir.resolve("server.toml");
+        Files.writeString(file, "[server]\nport = 0\n[flush]\ndefault_row_limit = 10000\n");
+        Map<String, String> env = Map.of("KALAMDB_DATA_DIR", dir.resolve("data").toString());
+        assertStartupFails(List.of(file.toString()), env, "not built yet [key=flush.default_row_limit");
+        Files.writeString(file, "[server]\nport = 0\n");
+        assertStartupFails(List.of(file.toString()), Map.of("KALAMDB_DATA_DIR", dir.resolve("data").toString(),
+                "KALAMDB_SERVER_WORKERS", "8"), "unknown environment variable [variable=KALAMDB_SERVER_WORKERS]");
+    }
+
     @Test
     void aTakenPortStopsStartupNamingIt() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {

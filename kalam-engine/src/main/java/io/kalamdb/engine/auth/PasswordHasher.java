@@ -1,7 +1,6 @@
 package io.kalamdb.engine.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 

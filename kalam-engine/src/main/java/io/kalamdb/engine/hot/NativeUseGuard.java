@@ -5,6 +5,8 @@ import io.kalamdb.engine.error.KalamException;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Counts the callers inside RocksDB's native handles so that the store closes them only once nobody uses them:
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class NativeUseGuard {
     private final AtomicInteger users = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
     private volatile boolean closing;
 
     /** Enters a use of the native handles; each successful call is followed by exactly one {@link #exit}. */
@@ -29,8 +33,11 @@ final class NativeUseGuard {
     /** Leaves a use begun by {@link #enter}. */
     void exit() {
         if (users.decrementAndGet() == 0 && closing) {
-            synchronized (this) {
-                notifyAll();
+            lock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -41,18 +48,23 @@ final class NativeUseGuard {
     }
 
     /** Refuses new uses and waits for the current ones to end; false if some are still inside after the wait. */
-    synchronized boolean closeAndAwait(long timeout, TimeUnit unit) throws InterruptedException {
+    boolean closeAndAwait(long timeout, TimeUnit unit) throws InterruptedException {
         closing = true;
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (users.get() > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
+        lock.lock();
+        try {
+            while (users.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // bounded slices: an exit between the check and the wait is seen at the next slice at the latest
+                idle.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
             }
-            // bounded slices: an exit between the check and the wait is seen at the next slice at the latest
-            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
+            return true;
+        } finally {
+            lock.unlock();
         }
-        return true;
     }
 
     /** How many uses are in progress (for the log line of a close that gave up waiting). */

@@ -149,7 +149,7 @@ public final class RocksHotStore implements HotStore {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (Space space : Space.values()) {
-            descriptors.add(new ColumnFamilyDescriptor(space.familyName().getBytes(), cfOptions));
+            descriptors.add(new ColumnFamilyDescriptor(space.familyName().getBytes(java.nio.charset.StandardCharsets.UTF_8), cfOptions));
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db;

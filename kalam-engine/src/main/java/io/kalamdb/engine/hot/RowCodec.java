@@ -3,9 +3,9 @@ package io.kalamdb.engine.hot;
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.ValueCoercion;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.engine.catalog.ValueCoercion;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

@@ -5,17 +5,18 @@ import static java.util.Objects.requireNonNull;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.hot.HotPartitionReader;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.hot.Space;
-import io.kalamdb.engine.catalog.TopicDef;
-import io.kalamdb.engine.write.TopicKeys;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.engine.util.SnowflakeGenerator;
 import io.kalamdb.engine.write.Command;
+import io.kalamdb.engine.write.TopicKeys;
 import io.kalamdb.engine.write.WriteLog;
 
+import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +37,12 @@ public final class Housekeeper implements AutoCloseable {
     private final PartitionReader reader;
     private final WriteLog log;
     private final ScheduledExecutorService timer;
+    private final Clock clock;
     private long runs;
 
-    public Housekeeper(Catalog catalog, HotStore store, WriteLog log, long intervalMs) {
+    /** Runs a pass every {@code intervalMs} of real time; what is expired is judged by {@code clock}. */
+    public Housekeeper(Catalog catalog, HotStore store, WriteLog log, long intervalMs, Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.store = requireNonNull(store, "store is null");
         this.reader = new HotPartitionReader(store);
@@ -76,7 +80,7 @@ public final class Housekeeper implements AutoCloseable {
      * as many rows as it may.
      */
     private void evict(TableDef t) {
-        long cutoffMs = System.currentTimeMillis() - t.ttlSeconds() * 1000;
+        long cutoffMs = clock.millis() - t.ttlSeconds() * 1000;
         if (cutoffMs <= SnowflakeGenerator.EPOCH_MS || !hasExpired(t, cutoffMs)) {
             return;
         }
@@ -105,7 +109,7 @@ public final class Housekeeper implements AutoCloseable {
     }
 
     private void retain(TopicDef t, int partition, boolean checkSize) {
-        long cutoffMs = System.currentTimeMillis() - t.retentionSeconds() * 1000;
+        long cutoffMs = clock.millis() - t.retentionSeconds() * 1000;
         long trimBefore = -1;
         try (HotStore.Cursor c = store.scan(Space.TOPIC_MESSAGES, TopicKeys.partitionPrefix(t.id(), partition),
                 false)) {

@@ -26,10 +26,12 @@ import java.util.function.Function;
  */
 final class InitialLoader {
     private final Catalog catalog;
+    private final java.time.Clock clock;
     /** How snapshots are read (a test may count the reads). */
     private volatile Function<HotStore.Snapshot, PartitionReader> readers = HotPartitionReader::over;
 
-    InitialLoader(Catalog catalog) {
+    InitialLoader(Catalog catalog, java.time.Clock clock) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
     }
 
@@ -51,13 +53,13 @@ final class InitialLoader {
         return page(sub, 0, o.effectiveBatchSize());
     }
 
-    private static boolean visible(Subscription sub, TableDef current, StoredRow row, boolean includeDeleted) {
+    private boolean visible(Subscription sub, TableDef current, StoredRow row, boolean includeDeleted) {
         if (row.deleted() && !includeDeleted) {
             return false;
         }
         TableDef t = current;
         if (t.type() == TableType.STREAM && t.ttlSeconds() != null
-                && SnowflakeGenerator.timestampMs(row.seq()) < System.currentTimeMillis() - t.ttlSeconds() * 1000) {
+                && SnowflakeGenerator.timestampMs(row.seq()) < clock.millis() - t.ttlSeconds() * 1000) {
             return false;
         }
         return sub.filter().test(current, row);

@@ -27,6 +27,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
     private final Applier applier;
     private final LivePlanner planner;
     private final SubscriptionIndex index;
+    private final java.time.Clock clock;
     private final InitialLoader loader;
     private final SubscriptionDelivery delivery;
     private final ChangeDispatcher dispatcher;
@@ -56,12 +57,20 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
      */
     public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser,
                              int maxQueuedGroups, int maxInitialBuffered, long maxSnapshotAgeMs) {
+        this(catalog, applier, maxPerUser, maxQueuedGroups, maxInitialBuffered, maxSnapshotAgeMs,
+                io.kalamdb.engine.util.Clocks.system());
+    }
+
+    /** The full constructor above, with the wall clock of TTL checks and update times. */
+    public LiveQueryRegistry(Catalog catalog, Applier applier, int maxPerUser, int maxQueuedGroups,
+                             int maxInitialBuffered, long maxSnapshotAgeMs, java.time.Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         requireNonNull(catalog, "catalog is null");
         this.applier = requireNonNull(applier, "applier is null");
         this.planner = new LivePlanner(catalog);
         this.index = new SubscriptionIndex(maxPerUser);
-        this.loader = new InitialLoader(catalog);
-        this.delivery = new SubscriptionDelivery(maxInitialBuffered, maxSnapshotAgeMs, this::unsubscribe);
+        this.loader = new InitialLoader(catalog, clock);
+        this.delivery = new SubscriptionDelivery(maxInitialBuffered, maxSnapshotAgeMs, this::unsubscribe, clock);
         this.dispatcher = new ChangeDispatcher(maxQueuedGroups, this::match);
     }
 
@@ -84,7 +93,7 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
         index.reserve(session.userId());
         String partition = plan.table().type().isPerUser() ? session.userId() : "";
         Subscription sub = new Subscription(subscriptionId, connectionId, session.userId(), plan.table(), partition,
-                sql, options, plan.projection(), plan.schema(), plan.filter(), sink);
+                sql, options, plan.projection(), plan.schema(), plan.filter(), sink, clock.millis() * 1000L);
         synchronized (sub) {
             // Registered before the boundary is taken: every change published from now on reaches this
             // subscription (buffered while loading); those at or below the boundary are in the snapshot.

@@ -37,7 +37,7 @@ public final class Subscription {
     private final List<ColumnInfo> schema;
     private final RowPredicate filter;
     private final LiveSink sink;
-    private final long createdAtMicros = System.currentTimeMillis() * 1000L;
+    private final long createdAtMicros;
 
     long boundary = Long.MAX_VALUE;
     HotStore.Snapshot snapshot;
@@ -52,11 +52,13 @@ public final class Subscription {
     long cursorSeq;
     final Deque<LiveChange> buffer = new ArrayDeque<>();
     volatile long changes;
-    volatile long lastUpdateMicros = createdAtMicros;
+    volatile long lastUpdateMicros;
 
     Subscription(String id, String connectionId, String userId, TableDef table, String partition, String sql,
                  SubscribeOptions options, List<String> projection, List<ColumnInfo> schema, RowPredicate filter,
-                 LiveSink sink) {
+                 LiveSink sink, long createdAtMicros) {
+        this.createdAtMicros = createdAtMicros;
+        this.lastUpdateMicros = createdAtMicros;
         this.id = requireNonNull(id, "id is null");
         this.connectionId = requireNonNull(connectionId, "connectionId is null");
         this.userId = requireNonNull(userId, "userId is null");

@@ -20,11 +20,14 @@ final class SubscriptionDelivery {
     private final int maxInitialBuffered;
     private final long maxSnapshotAgeMs;
     private final Consumer<Subscription> ender;
+    private final java.time.Clock clock;
 
     /**
      * @param ender ends a subscription in the registry (called under its lock when it falls behind while loading)
      */
-    SubscriptionDelivery(int maxInitialBuffered, long maxSnapshotAgeMs, Consumer<Subscription> ender) {
+    SubscriptionDelivery(int maxInitialBuffered, long maxSnapshotAgeMs, Consumer<Subscription> ender,
+                         java.time.Clock clock) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock is null");
         if (maxInitialBuffered < 1 || maxSnapshotAgeMs < 1) {
             throw new IllegalArgumentException("bounds must be positive [maxInitialBuffered=" + maxInitialBuffered
                     + ", maxSnapshotAgeMs=" + maxSnapshotAgeMs + "]");
@@ -112,9 +115,9 @@ final class SubscriptionDelivery {
         sub.sink().lagging(sub, resumeFrom, why);
     }
 
-    private static void send(Subscription sub, LiveChange change) {
+    private void send(Subscription sub, LiveChange change) {
         sub.changes++;
-        sub.lastUpdateMicros = System.currentTimeMillis() * 1000L;
+        sub.lastUpdateMicros = clock.millis() * 1000L;
         sub.sink().change(sub, change);
     }
 }

@@ -27,8 +27,6 @@ import io.kalamdb.engine.sql.QueryStream;
 import io.kalamdb.engine.topic.ConsumeResult;
 import io.kalamdb.engine.topic.TopicService;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -242,6 +240,6 @@ public final class LocalKalamService implements KalamService {
     }
 
     private static long nowMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        return io.kalamdb.engine.util.Clocks.system().millis() * 1000L;
     }
 }

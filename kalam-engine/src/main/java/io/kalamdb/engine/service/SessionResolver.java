@@ -3,11 +3,11 @@ package io.kalamdb.engine.service;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.Session;
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.auth.UserService;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.engine.api.Principal;
 
 import java.util.function.LongSupplier;
 

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.Session;
 import io.kalamdb.engine.StatementResult;
+import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.hot.PartitionReader;
 import io.kalamdb.engine.tx.Transaction;
 

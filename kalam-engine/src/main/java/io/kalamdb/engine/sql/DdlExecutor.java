@@ -30,7 +30,7 @@ public final class DdlExecutor {
     }
 
     static long nowMicros() {
-        return System.currentTimeMillis() * 1000L;
+        return io.kalamdb.engine.util.Ids.statementMillis() * 1000L;
     }
 
     /**

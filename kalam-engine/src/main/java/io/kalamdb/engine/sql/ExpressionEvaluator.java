@@ -106,10 +106,10 @@ final class ExpressionEvaluator {
 
     private static Object function(String name, String currentUser) {
         return switch (name) {
-            case "NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP" -> System.currentTimeMillis() * 1000L;
+            case "NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP" -> Ids.statementMillis() * 1000L;
             case "SNOWFLAKE_ID" -> Ids.current().snowflake();
-            case "UUID_V7" -> Ids.uuidV7();
-            case "ULID" -> Ids.ulid();
+            case "UUID_V7" -> Ids.current().uuidV7();
+            case "ULID" -> Ids.current().ulid();
             case "KALAM_CURRENT_USER", "CURRENT_USER" -> currentUser;
             default -> NOT_A_FUNCTION;
         };

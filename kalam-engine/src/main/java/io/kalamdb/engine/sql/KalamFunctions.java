@@ -19,7 +19,7 @@ public final class KalamFunctions {
     }
 
     public static Timestamp now() {
-        return new Timestamp(System.currentTimeMillis());
+        return new Timestamp(Ids.statementMillis());
     }
 
     public static long snowflakeId() {
@@ -27,11 +27,11 @@ public final class KalamFunctions {
     }
 
     public static String uuidV7() {
-        return Ids.uuidV7();
+        return Ids.current().uuidV7();
     }
 
     public static String ulid() {
-        return Ids.ulid();
+        return Ids.current().ulid();
     }
 
     /** The subject user of the running statement ({@code CURRENT_USER()} in KalamDB SQL). */

@@ -1,5 +1,8 @@
 package io.kalamdb.engine.sql;
 
+import com.google.common.collect.BoundType;
+import com.google.common.collect.Range;
+
 import io.kalamdb.engine.catalog.ColumnDef;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
@@ -31,9 +34,6 @@ import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
 import org.apache.calcite.util.TimestampString;
-
-import com.google.common.collect.BoundType;
-import com.google.common.collect.Range;
 
 /**
  * The planner rules that push work into a {@link KScan}: one storage-exact condition of a filter (a primary-key

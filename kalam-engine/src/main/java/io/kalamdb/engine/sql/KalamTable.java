@@ -96,7 +96,7 @@ public final class KalamTable extends AbstractTable implements TranslatableTable
             return Linq4j.emptyEnumerable();
         }
         long expiredBeforeMs = def.type() == TableType.STREAM && def.ttlSeconds() != null
-                ? System.currentTimeMillis() - def.ttlSeconds() * 1000 : Long.MIN_VALUE;
+                ? io.kalamdb.engine.util.Ids.statementMillis() - def.ttlSeconds() * 1000 : Long.MIN_VALUE;
         // index entries exist for live rows only: a statement that sees deleted rows filters the partition instead
         boolean byIndex = spec.access() == ScanSpec.Access.INDEX_EQ && !includeDeleted;
         byte[] indexValue = spec.access() == ScanSpec.Access.INDEX_EQ ? keys.from() : null;

@@ -52,7 +52,8 @@ public final class QueryRunner {
     private static final int PLAN_CACHE_SIZE = 256;
     /** Plans of longer texts are not kept, so the per-thread caches stay small. */
     private static final int MAX_CACHED_SQL_LENGTH = 8 * 1024;
-    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"),
+            java.util.Locale.ROOT);
     /**
      * Texts Calcite answers without converting them to a plan (CalcitePrepareImpl.SIMPLE_SQLS): they read no
      * table. Any other text that prepares without a converted plan is refused, so nothing runs unchecked.
@@ -296,6 +297,7 @@ public final class QueryRunner {
                 md.getScale(i)), List.of());
     }
 
+    @SuppressWarnings("NullTernary") // the switch yields Objects: a null arm is never unboxed (Error Prone misreads it)
     private static Object value(ResultSet rs, int i, int jdbcType, KalamType type) throws SQLException {
         Object v = switch (jdbcType) {
             case Types.BIGINT -> rs.getLong(i);

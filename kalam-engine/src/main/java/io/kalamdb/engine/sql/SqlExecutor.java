@@ -39,7 +39,7 @@ public final class SqlExecutor {
         this.statements = new StatementDispatcher(config, catalog, log, authorizer, queries, live, dml, ddl,
                 topicExecutor);
         this.runner = new BatchRunner(statements, catalog, new io.kalamdb.engine.hot.HotPartitionReader(store));
-        this.ids = new io.kalamdb.engine.util.Ids(config.nodeId());
+        this.ids = new io.kalamdb.engine.util.Ids(config.nodeId(), config.clock());
     }
 
     public List<StatementResult> execute(Session session, String sql, List<Object> params, String namespace) {

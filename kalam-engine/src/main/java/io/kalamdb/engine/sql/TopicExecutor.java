@@ -7,11 +7,11 @@ import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.catalog.Catalog;
 import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.topic.ConsumeRequest;
 import io.kalamdb.engine.topic.ConsumeResult;
-import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.topic.TopicMessage;
 import io.kalamdb.engine.topic.TopicService;
 import io.kalamdb.engine.write.Command;
@@ -44,7 +44,7 @@ public final class TopicExecutor {
     }
 
     private static long now() {
-        return System.currentTimeMillis() * 1000L;
+        return io.kalamdb.engine.util.Ids.statementMillis() * 1000L;
     }
 
     private TopicDef existing(String name) {

@@ -1,9 +1,9 @@
 package io.kalamdb.engine.sql;
 
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.topic.ConsumeRequest;
-import io.kalamdb.engine.catalog.TopicDef;
 
 import java.util.Locale;
 

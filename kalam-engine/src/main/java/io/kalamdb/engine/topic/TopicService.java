@@ -13,7 +13,6 @@ import io.kalamdb.engine.write.GroupPosition;
 import io.kalamdb.engine.write.TopicKeys;
 import io.kalamdb.engine.write.WriteLog;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -41,16 +40,18 @@ public final class TopicService {
     private final WriteLog log;
     private final TopicPublisher publisher;
     private final long visibilityTimeoutMs;
+    private final java.time.Clock clock;
     private final Map<String, GroupState> groups = new ConcurrentHashMap<>();
     private final Map<Long, List<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
 
     public TopicService(Catalog catalog, HotStore store, WriteLog log, TopicPublisher publisher,
-                        long visibilityTimeoutMs) {
+                        long visibilityTimeoutMs, java.time.Clock clock) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.store = requireNonNull(store, "store is null");
         this.log = requireNonNull(log, "log is null");
         this.publisher = requireNonNull(publisher, "publisher is null");
         this.visibilityTimeoutMs = visibilityTimeoutMs;
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** One group's view of one partition in this process: where fresh fetches continue and the open claims. */
@@ -189,7 +190,7 @@ public final class TopicService {
         GroupState g = state(t, r.group(), partition);
         synchronized (g) {
             GroupPosition pos = startingPosition(t, r, partition);
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             long deadline = now + visibilityTimeoutMs;
             g.cursor = Math.max(g.cursor, pos.committed() + 1);
             g.claims.headMap(pos.committed(), true).clear();
@@ -329,8 +330,8 @@ public final class TopicService {
         }
     }
 
-    private static long nowMicros() {
-        return System.currentTimeMillis() * 1000L;
+    private long nowMicros() {
+        return clock.millis() * 1000L;
     }
 
     /** Completes when a message is next appended to the topic (for long polls); callers add their own timeout. */

@@ -190,7 +190,7 @@ public final class LocalWriteLog implements WriteLog {
         try {
             // the one sequencer: log position, _seq block and time are fixed here, before the entry applies
             long first = p.command.seqCount() == 0 ? 0 : seqs.reserve(p.command.seqCount());
-            return applier.apply(new LogEntry(++index, first, System.currentTimeMillis() * 1000L, p.command));
+            return applier.apply(new LogEntry(++index, first, seqs.clock().millis() * 1000L, p.command));
         } catch (KalamException e) {
             p.future.completeExceptionally(e);
             return null;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kalamdb.engine.Session;
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.engine.api.Principal;
 
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.engine.EngineFixture;
 import io.kalamdb.engine.Session;
-import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamException;
 

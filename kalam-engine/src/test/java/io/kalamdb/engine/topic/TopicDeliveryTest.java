@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kalamdb.engine.EngineFixture;
 import io.kalamdb.engine.Session;
 import io.kalamdb.engine.auth.Role;
+import io.kalamdb.engine.util.MutableClock;
 import io.kalamdb.engine.write.GroupPosition;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +27,12 @@ import org.junit.jupiter.api.Timeout;
 class TopicDeliveryTest {
     private static final Session ROOT = EngineFixture.ROOT;
     private static final Session ALICE = new Session("alice", Role.USER);
+    private final MutableClock clock = new MutableClock();
     private EngineFixture fx;
 
     @BeforeEach
     void setUp() {
-        fx = new EngineFixture(Map.of("topics.visibility_timeout_secs", "1"));
+        fx = new EngineFixture(Map.of("topics.visibility_timeout_secs", "1"), clock);
         fx.sql(ROOT, "CREATE NAMESPACE chat; CREATE TABLE chat.messages (id BIGINT DEFAULT SNOWFLAKE_ID(), "
                 + "content TEXT) WITH (TYPE='USER'); CREATE TOPIC chat.ev; "
                 + "ALTER TOPIC chat.ev ADD SOURCE chat.messages ON INSERT");
@@ -57,17 +60,11 @@ class TopicDeliveryTest {
         return topics.committed(topics.topic("chat.ev").id(), "g", 0);
     }
 
-    /** Fetches as {@code consumer} until a fetch returns something (a redelivery waits for the timeout). */
-    private List<Long> awaitDelivery(String consumer) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            List<Long> got = consume(consumer, ConsumeRequest.Start.EARLIEST, 10);
-            if (!got.isEmpty()) {
-                return got;
-            }
-            Thread.sleep(50); // polling a visibility timeout: there is no event to wait for
-        }
-        return List.of();
+    /** Moves the clock past the visibility timeout (one second) and fetches as {@code consumer}. */
+    private List<Long> fetchAfterTimeout(String consumer) {
+        assertEquals(List.of(), consume(consumer, ConsumeRequest.Start.EARLIEST, 10), "nothing before the timeout");
+        clock.advance(Duration.ofMillis(1001));
+        return consume(consumer, ConsumeRequest.Start.EARLIEST, 10);
     }
 
     @Test
@@ -79,7 +76,7 @@ class TopicDeliveryTest {
         assertEquals(-1, topics.ack("chat.ev", "g", "b", 0, 9), "b's ack of 9 does not release a's 0..3");
         assertEquals(List.of(8L, 9L), consume("b", ConsumeRequest.Start.EARLIEST, 10),
                 "a's claims stay claimed while their timeout runs, b's acked offsets are not handed out again");
-        assertEquals(List.of(0L, 1L, 2L, 3L), awaitDelivery("b"), "a died: its claims go to b after the timeout");
+        assertEquals(List.of(0L, 1L, 2L, 3L), fetchAfterTimeout("b"), "a died: its claims go to b after the timeout");
         assertEquals(-1, topics.ack("chat.ev", "g", "a", 0, 9), "a no longer holds 0..3: its late ack releases none");
         assertEquals(-1, committed());
         assertEquals(9, topics.ack("chat.ev", "g", "b", 0, 9), "b acked everything: the prefix 0..9 is committed");

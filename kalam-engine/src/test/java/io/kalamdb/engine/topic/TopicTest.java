@@ -11,8 +11,10 @@ import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.util.MutableClock;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,11 +31,12 @@ class TopicTest {
     private static final Session ROOT = EngineFixture.ROOT;
     private static final Session ALICE = new Session("alice", Role.USER);
     private static final Session WORKER = new Session("worker", Role.SERVICE);
+    private final MutableClock clock = new MutableClock();
     private EngineFixture fx;
 
     @BeforeEach
     void setUp() {
-        fx = new EngineFixture(Map.of("topics.visibility_timeout_secs", "1"));
+        fx = new EngineFixture(Map.of("topics.visibility_timeout_secs", "1"), clock);
         fx.sql(ROOT, "CREATE NAMESPACE chat; CREATE TABLE chat.messages (id BIGINT DEFAULT SNOWFLAKE_ID(), "
                 + "thread_id TEXT, role TEXT, content TEXT) WITH (TYPE='USER')");
     }
@@ -118,19 +121,15 @@ class TopicTest {
         b.messages().forEach(m -> assertTrue(seen.add(m.offset()), "no overlap"));
         assertEquals(8, seen.size());
         topics.ack("chat.ev", "w", 0, 3);
-        long deadline = System.currentTimeMillis() + 5_000;
+        clock.advance(Duration.ofMillis(500));
+        List<Long> early = new ArrayList<>();
+        topics.consume(new ConsumeRequest("chat.ev", "w", 0, ConsumeRequest.Start.EARLIEST, 0, 10, true, false))
+                .messages().forEach(m -> early.add(m.offset()));
+        assertEquals(List.of(8L, 9L), early, "claims within their timeout are not handed out again");
+        clock.advance(Duration.ofMillis(501)); // past the timeout of 4..7, within that of 8..9
         List<Long> redelivered = new ArrayList<>();
-        while (redelivered.isEmpty() && System.currentTimeMillis() < deadline) {
-            ConsumeResult c = topics.consume(new ConsumeRequest("chat.ev", "w", 0, ConsumeRequest.Start.EARLIEST, 0, 10,
-                    true, false));
-            c.messages().forEach(m -> redelivered.add(m.offset()));
-            if (redelivered.isEmpty() || redelivered.get(0) == 8L) {
-                if (!redelivered.isEmpty() && redelivered.get(0) == 8L) {
-                    redelivered.clear();
-                }
-                Thread.sleep(50);
-            }
-        }
+        topics.consume(new ConsumeRequest("chat.ev", "w", 0, ConsumeRequest.Start.EARLIEST, 0, 10, true, false))
+                .messages().forEach(m -> redelivered.add(m.offset()));
         assertEquals(List.of(4L, 5L, 6L, 7L), redelivered, "unacked claim delivered again after the timeout");
         var waiter = topics.onAppend(topics.topic("chat.ev").id());
         assertFalse(waiter.isDone());
@@ -148,13 +147,13 @@ class TopicTest {
             fx.sql(ALICE, "INSERT INTO chat.messages (id, content) VALUES ($1, 'message body of some length')", i);
         }
         assertEquals(30, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rowCount());
-        long deadline = System.currentTimeMillis() + 15_000;
-        long left = 30;
-        while (left > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            left = fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rowCount();
-        }
-        assertEquals(0, left, "messages older than retention_seconds are deleted");
+        fx.engine().housekeep();
+        assertEquals(30, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rowCount(),
+                "messages within retention_seconds stay");
+        clock.advance(Duration.ofMillis(1001));
+        fx.engine().housekeep();
+        assertEquals(0, fx.one(WORKER, "CONSUME FROM chat.short FROM EARLIEST LIMIT 100").rowCount(),
+                "messages older than retention_seconds are deleted");
         List<Object[]> kept = fx.one(WORKER, "CONSUME FROM chat.small FROM EARLIEST LIMIT 100").rows();
         assertTrue(kept.size() > 0 && kept.size() < 30, "size retention keeps only the newest: " + kept.size());
         assertEquals(29L, kept.get(kept.size() - 1)[2], "the newest message stays");
@@ -196,11 +195,8 @@ class TopicTest {
         fx.sql(ALICE, "INSERT INTO chat.typing (thread_id) VALUES ('t'), ('t'), ('t')");
         assertEquals(3, fx.one(ALICE, "SELECT * FROM chat.typing").rowCount());
         assertEquals(3, fx.one(WORKER, "CONSUME FROM chat.typing_events FROM EARLIEST").rowCount());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (fx.one(ALICE, "SELECT * FROM chat.typing").rowCount() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(0, fx.one(ALICE, "SELECT * FROM chat.typing").rowCount());
+        clock.advance(Duration.ofMillis(1001));
+        assertEquals(0, fx.one(ALICE, "SELECT * FROM chat.typing").rowCount(), "rows past their TTL are hidden");
     }
 
     @Test
@@ -222,6 +218,10 @@ class TopicTest {
                     }
                 });
         fx.sql(ALICE, "INSERT INTO chat.typing (thread_id) VALUES ('t'), ('t')");
+        fx.engine().housekeep();
+        assertEquals(2, fx.one(ALICE, "SELECT * FROM chat.typing").rowCount(), "rows within their TTL stay");
+        clock.advance(Duration.ofMillis(1001));
+        fx.engine().housekeep();
         long deadline = System.currentTimeMillis() + 10_000;
         while (deletes.size() < 2 && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);

@@ -12,6 +12,7 @@ import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.NamespaceDef;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.catalog.TableType;
+import io.kalamdb.engine.catalog.TopicDef;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.hot.HotPartitionReader;
@@ -22,7 +23,6 @@ import io.kalamdb.engine.hot.PkEntry;
 import io.kalamdb.engine.hot.RocksHotStore;
 import io.kalamdb.engine.hot.RowCodec;
 import io.kalamdb.engine.hot.Space;
-import io.kalamdb.engine.catalog.TopicDef;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

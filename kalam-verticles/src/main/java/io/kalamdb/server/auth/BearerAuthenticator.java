@@ -2,9 +2,9 @@ package io.kalamdb.server.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 
 import java.util.Locale;

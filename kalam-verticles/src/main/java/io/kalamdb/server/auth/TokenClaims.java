@@ -2,8 +2,8 @@ package io.kalamdb.server.auth;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.auth.Role;
 
 /**
  * The claims of a token whose signature, issuer and lifetime were checked.

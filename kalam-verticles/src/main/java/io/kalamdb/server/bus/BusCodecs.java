@@ -1,15 +1,15 @@
 package io.kalamdb.server.bus;
 
+import io.kalamdb.engine.api.LiveNextBatchRequest;
+import io.kalamdb.engine.api.LiveSubscribeRequest;
+import io.kalamdb.engine.api.LoginRequest;
 import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.api.ScanRequest;
-import io.kalamdb.engine.api.SqlRequest;
-import io.kalamdb.engine.api.LoginRequest;
 import io.kalamdb.engine.api.SetupRequest;
+import io.kalamdb.engine.api.SqlRequest;
 import io.kalamdb.engine.api.TopicAckRequest;
-import io.kalamdb.engine.api.TopicConsumeRequest;
 import io.kalamdb.engine.api.TopicConsumeReply;
-import io.kalamdb.engine.api.LiveSubscribeRequest;
-import io.kalamdb.engine.api.LiveNextBatchRequest;
+import io.kalamdb.engine.api.TopicConsumeRequest;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.live.Subscription;
 import io.vertx.core.eventbus.EventBus;

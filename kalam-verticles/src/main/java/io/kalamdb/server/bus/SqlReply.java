@@ -1,9 +1,9 @@
 package io.kalamdb.server.bus;
 
-import io.kalamdb.engine.api.SqlRequest;
 import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.StatementResult;
+import io.kalamdb.engine.api.SqlRequest;
 
 import java.util.List;
 

@@ -2,15 +2,14 @@ package io.kalamdb.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.ServerConfig;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.auth.JwtService;
-import io.kalamdb.engine.api.KalamService;
-import io.kalamdb.server.bus.EngineCalls;
-import io.kalamdb.server.bus.EventBusKalamService;
 import io.kalamdb.server.bus.EngineFailure;
+import io.kalamdb.server.bus.EventBusKalamService;
 import io.kalamdb.server.ws.LiveQueryWebSocketHandler;
 import io.kalamdb.server.ws.WsSettings;
 import io.vertx.core.Future;

@@ -4,12 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.engine.api.LoginRequest;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.JwtService;
-import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.server.bus.EngineCalls;
-import io.kalamdb.engine.api.LoginRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -2,12 +2,12 @@ package io.kalamdb.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.auth.TokenType;
-import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.server.bus.EngineCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

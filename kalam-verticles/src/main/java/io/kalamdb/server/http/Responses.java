@@ -2,7 +2,6 @@ package io.kalamdb.server.http;
 
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
-import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.server.bus.EngineCalls;
 import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.api.KalamService;
-import io.kalamdb.server.bus.EngineCalls;
 import io.kalamdb.engine.api.SetupRequest;
+import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.server.bus.EngineCalls;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -2,8 +2,8 @@ package io.kalamdb.server.http;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.bus.EngineCalls;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;

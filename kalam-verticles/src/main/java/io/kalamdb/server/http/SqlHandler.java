@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.kalamdb.engine.StatementControl;
 import io.kalamdb.engine.StatementResult;
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.engine.api.Principal;
+import io.kalamdb.engine.api.SqlRequest;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.BearerAuthenticator;
-import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.server.bus.EngineCalls;
-import io.kalamdb.engine.api.SqlRequest;
-import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;

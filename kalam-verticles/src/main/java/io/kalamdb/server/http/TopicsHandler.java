@@ -2,15 +2,15 @@ package io.kalamdb.server.http;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kalamdb.engine.topic.ConsumeResult;
-import io.kalamdb.engine.topic.TopicMessage;
-import io.kalamdb.server.auth.BearerAuthenticator;
 import io.kalamdb.engine.api.KalamService;
-import io.kalamdb.server.bus.EngineCalls;
 import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.api.TopicAckRequest;
 import io.kalamdb.engine.api.TopicConsumeReply;
 import io.kalamdb.engine.api.TopicConsumeRequest;
+import io.kalamdb.engine.topic.ConsumeResult;
+import io.kalamdb.engine.topic.TopicMessage;
+import io.kalamdb.server.auth.BearerAuthenticator;
+import io.kalamdb.server.bus.EngineCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

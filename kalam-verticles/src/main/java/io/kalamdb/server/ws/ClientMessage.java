@@ -1,7 +1,7 @@
 package io.kalamdb.server.ws;
 
-import io.kalamdb.engine.live.SubscribeOptions;
 import io.kalamdb.engine.error.ErrorText;
+import io.kalamdb.engine.live.SubscribeOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

@@ -2,11 +2,10 @@ package io.kalamdb.server.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.server.Addresses;
 import io.kalamdb.server.auth.JwtService;
-import io.kalamdb.engine.api.KalamService;
-import io.kalamdb.server.bus.EngineCalls;
 import io.kalamdb.server.error.ErrorMapper;
 import io.kalamdb.server.http.SqlResponseWriter;
 import io.vertx.core.Context;

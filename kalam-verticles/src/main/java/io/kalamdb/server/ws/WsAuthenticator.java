@@ -2,14 +2,14 @@ package io.kalamdb.server.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.auth.UserRecord;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.auth.JwtService;
 import io.kalamdb.server.auth.TokenType;
-import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.server.bus.EngineCalls;
-import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Future;
 
 /**

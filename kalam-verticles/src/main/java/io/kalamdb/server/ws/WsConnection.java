@@ -2,16 +2,16 @@ package io.kalamdb.server.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kalamdb.engine.api.KalamService;
+import io.kalamdb.engine.api.LiveNextBatchRequest;
+import io.kalamdb.engine.api.LiveSubscribeRequest;
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.engine.live.InitialBatch;
 import io.kalamdb.engine.live.LiveChange;
 import io.kalamdb.engine.live.Subscription;
 import io.kalamdb.server.auth.BearerAuthenticator;
-import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.server.bus.EngineCalls;
-import io.kalamdb.engine.api.LiveNextBatchRequest;
-import io.kalamdb.engine.api.LiveSubscribeRequest;
-import io.kalamdb.engine.api.Principal;
 import io.kalamdb.server.error.ClientMessages;
 import io.kalamdb.server.error.ErrorMapper;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;

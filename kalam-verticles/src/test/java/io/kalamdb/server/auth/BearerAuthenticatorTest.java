@@ -3,11 +3,11 @@ package io.kalamdb.server.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 import io.kalamdb.server.Futures;
-import io.kalamdb.engine.api.Principal;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;

@@ -3,13 +3,13 @@ package io.kalamdb.server.bus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.kalamdb.engine.ColumnInfo;
 import io.kalamdb.engine.StatementResult;
 import io.kalamdb.engine.api.Principal;
-import io.kalamdb.engine.api.SqlRequest;
 import io.kalamdb.engine.api.RowBatch;
 import io.kalamdb.engine.api.ScanCursor;
 import io.kalamdb.engine.api.ScanRequest;
-import io.kalamdb.engine.ColumnInfo;
+import io.kalamdb.engine.api.SqlRequest;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.server.Futures;
 import io.kalamdb.server.KalamServer;
-import io.kalamdb.server.ServerConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;

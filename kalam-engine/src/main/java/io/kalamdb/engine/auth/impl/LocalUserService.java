@@ -38,16 +38,23 @@ public final class LocalUserService implements UserService {
     private final PasswordHasher hasher;
     /** What unknown users' passwords are checked against: the same bcrypt cost as real hashes. */
     private final String dummyHash;
+    private final java.time.Clock clock;
 
     public LocalUserService(Catalog catalog, WriteLog log, PasswordHasher hasher) {
+        this(catalog, log, hasher, io.kalamdb.engine.util.Clocks.system());
+    }
+
+    /** Users whose lockouts and login times follow {@code clock}. */
+    public LocalUserService(Catalog catalog, WriteLog log, PasswordHasher hasher, java.time.Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.log = requireNonNull(log, "log is null");
         this.hasher = requireNonNull(hasher, "hasher is null");
         this.dummyHash = hasher.hash(java.util.UUID.randomUUID().toString());
     }
 
-    private static long now() {
-        return System.currentTimeMillis() * 1000L;
+    private long now() {
+        return clock.millis() * 1000L;
     }
 
     /** Creates root on first start; sets its password when one is configured and differs. */
