@@ -1,6 +1,5 @@
 package io.kalamdb.server;
 
-import io.kalamdb.engine.util.SuppressForbidden;
 
 import java.util.concurrent.CompletionException;
 

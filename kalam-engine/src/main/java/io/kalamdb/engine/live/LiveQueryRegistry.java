@@ -140,12 +140,23 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             if (lastSeqId != null) {
                 sub.cursorSeq = lastSeqId;
             }
-            if (sub.catchingUp) {
-                // a resume reads each page from a fresh snapshot, so it catches up with writes made meanwhile
-                takeBoundary(sub);
+            if (!sub.catchingUp) {
+                sub.batchNum++;
+                delivery.initial(sub, loader.page(sub, sub.cursorSeq, sub.options().effectiveBatchSize()));
+                return;
+            }
+            // a resume reads each page from a fresh snapshot, so it catches up with writes made meanwhile
+            takeBoundary(sub);
+            InitialBatch page;
+            try {
+                page = loader.page(sub, sub.cursorSeq, sub.options().effectiveBatchSize());
+            } catch (RuntimeException | Error e) {
+                // the next page takes a snapshot of its own: this one must not stay pinned meanwhile
+                SubscriptionDelivery.release(sub);
+                throw e;
             }
             sub.batchNum++;
-            delivery.initial(sub, loader.page(sub, sub.cursorSeq, sub.options().effectiveBatchSize()));
+            delivery.initial(sub, page);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kalamdb.engine.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalamdb.engine.EngineFixture;
@@ -94,6 +95,35 @@ class LiveInitialPagingTest {
                 new SubscribeOptions(null, 1000, seq240), resumed);
         assertEquals(ROWS - 240, resumed.batches().get(0).rows().size());
         assertEquals(ROWS - 240, rowsRead.get(), "a resume reads from its seq on, not from the start");
+    }
+
+    /**
+     * A resume reads each page from a snapshot of its own; when reading a page fails (a storage error, a timeout),
+     * that snapshot must not stay pinned until the client pages again, and the next page still works.
+     */
+    @Test
+    void aResumePageThatFailsReleasesItsSnapshot() {
+        long seq = (Long) fx.one(ALICE, "SELECT _seq FROM chat.messages WHERE id = 9").rows().get(0)[0];
+        LiveQueryRegistryTest.Recorder resumed = new LiveQueryRegistryTest.Recorder();
+        Subscription sub = fx.engine().live().subscribe(ALICE, "c1", "resume", "SELECT id FROM chat.messages",
+                new SubscribeOptions(null, PAGE, seq), resumed);
+        assertTrue(resumed.batches().get(0).hasMore(), "a resume of " + (ROWS - 10) + " rows in pages of " + PAGE);
+        fx.engine().live().readers(snapshot -> {
+            throw new io.kalamdb.engine.error.KalamException(io.kalamdb.engine.error.KalamErrorCode.STORAGE_UNAVAILABLE,
+                    "injected read failure");
+        });
+        assertThrows(io.kalamdb.engine.error.KalamException.class, () -> fx.engine().live().nextBatch(sub, null));
+        assertFalse(sub.holdsSnapshot(), "the failed page's snapshot was released");
+        fx.engine().live().readers(HotPartitionReader::over);
+        while (resumed.batches().get(resumed.batches().size() - 1).hasMore()) {
+            fx.engine().live().nextBatch(sub, null);
+        }
+        List<Object> ids = new ArrayList<>();
+        for (InitialBatch b : resumed.batches()) {
+            b.rows().forEach(row -> ids.add(row.get("id")));
+        }
+        assertEquals(ROWS - 10, ids.size(), "every row after the resume point once: " + ids);
+        assertEquals(10L, ((Number) ids.get(0)).longValue());
     }
 
     /** A reader that counts the rows its cursors return, around the real one. */

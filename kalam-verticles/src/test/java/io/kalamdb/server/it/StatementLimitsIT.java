@@ -179,7 +179,12 @@ class StatementLimitsIT {
             for (int i = 0; i < own.config().maxStatementsInFlightPerUser(); i++) {
                 heavy.add(sendRaw(own.baseUrl(), root, HEAVY));
             }
-            awaitStatus(own.baseUrl(), root, 429, "root's statements all run");
+            try {
+                awaitStatus(own.baseUrl(), root, 429, "root's statements all run");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; what the heavy statements were answered: "
+                        + answers(heavy), e);
+            }
             long started = System.nanoTime();
             own.close();
             long stopMs = (System.nanoTime() - started) / 1_000_000;
@@ -189,6 +194,24 @@ class StatementLimitsIT {
                 socket.close();
             }
         }
+    }
+
+    /** What each socket has received so far (a diagnostic for a failed precondition), waiting briefly for each. */
+    private static List<String> answers(List<Socket> sockets) {
+        List<String> out = new ArrayList<>();
+        for (Socket socket : sockets) {
+            try {
+                socket.setSoTimeout(200);
+                byte[] buf = new byte[512];
+                int n = socket.getInputStream().read(buf);
+                out.add(n < 0 ? "closed" : new String(buf, 0, n, StandardCharsets.UTF_8).replace("\r\n", " | "));
+            } catch (java.net.SocketTimeoutException e) {
+                out.add("no answer yet");
+            } catch (java.io.IOException e) {
+                out.add("failed: " + e);
+            }
+        }
+        return out;
     }
 
     /** Sends a SQL request over a plain socket and leaves it open without reading the answer. */
