@@ -147,15 +147,16 @@ public final class LiveQueryRegistry implements ChangeListener, AutoCloseable {
             }
             // a resume reads each page from a fresh snapshot, so it catches up with writes made meanwhile
             takeBoundary(sub);
+            sub.batchNum++; // the page is numbered when it is read
             InitialBatch page;
             try {
                 page = loader.page(sub, sub.cursorSeq, sub.options().effectiveBatchSize());
             } catch (RuntimeException | Error e) {
                 // the next page takes a snapshot of its own: this one must not stay pinned meanwhile
                 SubscriptionDelivery.release(sub);
+                sub.batchNum--;
                 throw e;
             }
-            sub.batchNum++;
             delivery.initial(sub, page);
         }
     }

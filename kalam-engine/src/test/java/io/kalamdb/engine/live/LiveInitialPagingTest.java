@@ -123,6 +123,10 @@ class LiveInitialPagingTest {
             b.rows().forEach(row -> ids.add(row.get("id")));
         }
         assertEquals(ROWS - 10, ids.size(), "every row after the resume point once: " + ids);
+        for (int i = 0; i < resumed.batches().size(); i++) {
+            assertEquals(i, resumed.batches().get(i).batchNum(), "pages are numbered in order, the failed one "
+                    + "taking no number");
+        }
         assertEquals(10L, ((Number) ids.get(0)).longValue());
     }
 
