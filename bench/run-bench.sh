@@ -157,8 +157,8 @@ start_server() {
   local mode="$1" data="$2" logf="$3" key="$4" sync t0 ready
   if [ "$mode" = durable ]; then sync=true; else sync=false; fi
   t0=$(now_ms)
-  KALAMDB_SERVER_HOST=127.0.0.1 KALAMDB_SERVER_PORT=0 KALAMDB_GRPC_PORT=0 KALAMDB_FLIGHT_PORT=0 \
-    KALAMDB_RAFT_PORT=0 KALAMDB_DATA_DIR="$data" KALAMDB_ROOT_PASSWORD="$root_password" \
+  KALAMDB_SERVER_HOST=127.0.0.1 KALAMDB_SERVER_PORT=0 \
+    KALAMDB_DATA_DIR="$data" KALAMDB_ROOT_PASSWORD="$root_password" \
     KALAMDB_SYNC_WRITES="$sync" KALAMDB_BCRYPT_COST="$bcrypt_cost" KALAMDB_LOG_LEVEL="${KALAMDB_LOG_LEVEL:-info}" \
     "$root/bin/kalamdb-server" "$server_toml" >"$logf" 2>&1 </dev/null &
   server_pid=$!
