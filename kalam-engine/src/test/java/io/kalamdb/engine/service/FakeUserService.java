@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** An in-memory {@link UserService} with plain-text passwords, for tests of the session checks without an engine. */
+/**
+ * An in-memory {@link UserService} with plain-text passwords, for tests of the session checks and of the server
+ * without an engine (the server's tests get it from the engine's test jar).
+ */
 public final class FakeUserService implements UserService {
     public static final long CREATED_MICROS = 1_764_237_600_123_456L;
 
