@@ -10,16 +10,11 @@ import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -118,14 +113,14 @@ class RocksHotStoreTest {
                 Path manifest = manifest();
                 byte[] content = Files.readAllBytes(manifest);
                 Files.write(manifest, Arrays.copyOf(content, content.length * percent / 100));
-                Map<String, String> before = hashes(dir);
+                Map<String, String> before = FileHashes.of(dir);
                 try (RocksHotStore store = RocksHotStore.open(dir)) {
                     assertEquals(ROWS, count(store), "opened with less data [cut at " + percent + "%]");
                     System.out.println("MANIFEST cut at " + percent + "%: opened with every row");
                 } catch (KalamException refused) {
                     System.out.println("MANIFEST cut at " + percent + "%: refused: " + refused.getMessage());
                     refusals++;
-                    assertEquals(before, hashes(dir), "the refused directory changed [cut at " + percent + "%]");
+                    assertEquals(before, FileHashes.of(dir), "the refused directory changed [cut at " + percent + "%]");
                     assertTrue(refused.getMessage().contains(dir.resolve("rocksdb").toString()), refused.getMessage());
                     assertEquals(KalamErrorCode.STORAGE_CORRUPTION, refused.code(), refused.getMessage());
                 }
@@ -271,9 +266,9 @@ class RocksHotStoreTest {
 
     /** Opening must fail, and every file of the data directory must be exactly as before. */
     private KalamException assertRefusedUntouched() {
-        Map<String, String> before = hashes(dir);
+        Map<String, String> before = FileHashes.of(dir);
         KalamException refused = assertThrows(KalamException.class, () -> RocksHotStore.open(dir).close());
-        assertEquals(before, hashes(dir), "the refused directory changed");
+        assertEquals(before, FileHashes.of(dir), "the refused directory changed");
         assertTrue(refused.getMessage().contains(dir.resolve("rocksdb").toString()), refused.getMessage());
         assertFalse(refused.getMessage().contains("\n"), "one line");
         return refused;
@@ -345,22 +340,6 @@ class RocksHotStoreTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Relative path → SHA-256 of every regular file under {@code root}. */
-    static Map<String, String> hashes(Path root) {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(file).toString(), HexFormat.of().formatHex(
-                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
     }
 
     private static void deleteTree(Path root) throws IOException {

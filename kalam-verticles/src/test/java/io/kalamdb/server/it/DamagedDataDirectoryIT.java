@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kalamdb.engine.hot.FileHashes;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -140,7 +137,7 @@ class DamagedDataDirectoryIT {
 
     /** Starts the server on {@code data}: it must exit 1 with one stderr line naming the path, files unchanged. */
     private static String assertRefusedUntouched(Path data) throws Exception {
-        Map<String, String> before = hashes(data);
+        Map<String, String> before = FileHashes.of(data);
         Path output = work.resolve(data.getFileName() + ".out");
         ProcessBuilder builder = new ProcessBuilder(launcher().toString()).redirectErrorStream(false)
                 .redirectOutput(work.resolve(data.getFileName() + ".stdout").toFile())
@@ -156,7 +153,7 @@ class DamagedDataDirectoryIT {
         assertFalse(stdout.contains("listening"), stdout);
         assertEquals(1, stderr.lines().count(), "one line on stderr: " + stderr);
         assertTrue(stderr.contains(data.toString()), "names the path: " + stderr);
-        assertEquals(before, hashes(data), "the refused data directory changed");
+        assertEquals(before, FileHashes.of(data), "the refused data directory changed");
         return stderr;
     }
 
@@ -184,22 +181,6 @@ class DamagedDataDirectoryIT {
             }
         }
         return copy;
-    }
-
-    /** Relative path → SHA-256 of every regular file under {@code root}. */
-    private static Map<String, String> hashes(Path root) {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(file).toString(), HexFormat.of().formatHex(
-                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
     }
 
     private static void deleteTree(Path root) throws IOException {
