@@ -8,13 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fake hot store for fault injection: the real store it wraps, except that {@link #sync()} fails from a chosen
  * call on, as an fsync error would. Everything else, fencing included, goes to the real store.
  */
-public final class SyncFaultStore implements HotStore {
-    private final HotStore delegate;
+public final class SyncFaultStore extends ForwardingHotStore {
     private final AtomicInteger syncs = new AtomicInteger();
     private volatile int failFrom = Integer.MAX_VALUE;
 
     public SyncFaultStore(HotStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Sync call number {@code call} (1-based) and every later one fail as an fsync error would. */
@@ -31,51 +30,6 @@ public final class SyncFaultStore implements HotStore {
         if (syncs.incrementAndGet() >= failFrom) {
             throw KalamException.internal("hot store sync failed: injected fsync error (EIO)", null);
         }
-        delegate.sync();
-    }
-
-    @Override
-    public byte[] get(Space space, byte[] key) {
-        return delegate.get(space, key);
-    }
-
-    @Override
-    public Batch newBatch() {
-        return delegate.newBatch();
-    }
-
-    @Override
-    public void write(Batch batch) {
-        delegate.write(batch);
-    }
-
-    @Override
-    public Cursor scan(Space space, byte[] prefix, boolean reverse) {
-        return delegate.scan(space, prefix, reverse);
-    }
-
-    @Override
-    public Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse) {
-        return delegate.scanRange(space, prefix, from, reverse);
-    }
-
-    @Override
-    public Cursor scanBetween(Space space, byte[] lower, byte[] upper, boolean reverse) {
-        return delegate.scanBetween(space, lower, upper, reverse);
-    }
-
-    @Override
-    public Snapshot snapshot() {
-        return delegate.snapshot();
-    }
-
-    @Override
-    public void fence(KalamException cause) {
-        delegate.fence(cause);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        super.sync();
     }
 }

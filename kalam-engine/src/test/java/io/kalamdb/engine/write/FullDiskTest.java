@@ -16,6 +16,7 @@ import io.kalamdb.engine.catalog.KalamType;
 import io.kalamdb.engine.catalog.TableDef;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.engine.hot.ForwardingHotStore;
 import io.kalamdb.engine.hot.HotStore;
 import io.kalamdb.engine.hot.KeyCodec;
 import io.kalamdb.engine.hot.RocksHotStore;
@@ -161,12 +162,11 @@ class FullDiskTest {
     }
 
     /** A fake: the real store, except that while {@link #full} is set its sync is refused as a full disk's is. */
-    private static final class FullSyncStore implements HotStore {
+    private static final class FullSyncStore extends ForwardingHotStore {
         final AtomicBoolean full = new AtomicBoolean();
-        private final HotStore delegate;
 
         FullSyncStore(HotStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -174,58 +174,13 @@ class FullDiskTest {
             if (full.get()) {
                 throw new KalamException(KalamErrorCode.STORAGE_FULL, "disk full: injected");
             }
-            delegate.sync();
+            super.sync();
         }
 
         @Override
         public Optional<KalamException> diskFull() {
             return full.get() ? Optional.of(new KalamException(KalamErrorCode.STORAGE_FULL, "injected"))
                     : Optional.empty();
-        }
-
-        @Override
-        public byte[] get(Space space, byte[] key) {
-            return delegate.get(space, key);
-        }
-
-        @Override
-        public Batch newBatch() {
-            return delegate.newBatch();
-        }
-
-        @Override
-        public void write(Batch batch) {
-            delegate.write(batch);
-        }
-
-        @Override
-        public Cursor scan(Space space, byte[] prefix, boolean reverse) {
-            return delegate.scan(space, prefix, reverse);
-        }
-
-        @Override
-        public Cursor scanRange(Space space, byte[] prefix, byte[] from, boolean reverse) {
-            return delegate.scanRange(space, prefix, from, reverse);
-        }
-
-        @Override
-        public Cursor scanBetween(Space space, byte[] lower, byte[] upper, boolean reverse) {
-            return delegate.scanBetween(space, lower, upper, reverse);
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return delegate.snapshot();
-        }
-
-        @Override
-        public void fence(KalamException cause) {
-            delegate.fence(cause);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
