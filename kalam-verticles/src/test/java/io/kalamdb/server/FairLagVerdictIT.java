@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kalamdb.engine.Session;
 import io.kalamdb.engine.auth.Role;
 import io.kalamdb.server.it.ApiClient;
+import io.kalamdb.server.it.TestServers;
 import io.kalamdb.server.it.WsClient;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FairLagVerdictIT {
-    private static final String ROOT_PASSWORD = "RootPass123!";
+    private static final String ROOT_PASSWORD = TestServers.ROOT_PASSWORD;
     private static final int MAX_PENDING = 32;
     private static final Session ROOT = new Session("root", Role.SYSTEM);
     private static KalamServer server;
@@ -40,15 +40,9 @@ class FairLagVerdictIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.engine_workers", "4");
-        values.put("storage.data_path", Files.createTempDirectory("kalam-fair-lag").toString());
-        values.put("auth.root_password", ROOT_PASSWORD);
-        values.put("auth.bcrypt_cost", "4");
-        values.put("rate_limit.max_queries_per_sec", "0");
-        values.put("websocket.max_pending_frames", Integer.toString(MAX_PENDING));
-        server = Futures.await(KalamServer.start(ServerConfig.of(values)));
+        server = Futures.await(KalamServer.start(TestServers.config(Files.createTempDirectory("kalam-fair-lag"),
+                Map.of("server.engine_workers", "4", "rate_limit.max_queries_per_sec", "0",
+                        "websocket.max_pending_frames", Integer.toString(MAX_PENDING)))));
         ApiClient api = new ApiClient(server.baseUrl());
         root = api.login("root", ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE app");

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * example verbatim, per-user isolation, EXECUTE AS USER, and every kind of bad input.
  */
 class SqlApiIT {
-    static final String ROOT_PASSWORD = "RootPass123!";
+    static final String ROOT_PASSWORD = TestServers.ROOT_PASSWORD;
     private static KalamServer server;
     private static ApiClient api;
     private static String root;
@@ -38,16 +37,9 @@ class SqlApiIT {
         return config(dataDir, Map.of());
     }
 
-    /** The test configuration with {@code overrides} applied on top. */
+    /** The test configuration with {@code overrides} applied on top (see {@link TestServers}). */
     static ServerConfig config(Path dataDir, Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.engine_workers", "8");
-        values.put("storage.data_path", dataDir.toString());
-        values.put("auth.root_password", ROOT_PASSWORD);
-        values.put("auth.bcrypt_cost", "4");
-        values.putAll(overrides);
-        return ServerConfig.of(values);
+        return TestServers.config(dataDir, overrides);
     }
 
     @BeforeAll
