@@ -91,26 +91,20 @@ public final class QueryRunner {
     }
 
     /**
-     * A JDBC prepared statement, the tables its plan reads, and its result columns once known (they depend on the
-     * plan only, so they are read from the result set's metadata once, not on every run). Streams use it.
+     * A JDBC prepared statement (of an authorised text) and its result columns once known (they depend on the plan
+     * only, so they are read from the result set's metadata once, not on every run). Streams use it.
      */
     private static final class Plan {
         private final PreparedStatement statement;
-        private final List<PlannedTables.Name> reads;
         private List<ColumnInfo> schema;
         private int[] jdbcTypes;
 
-        Plan(PreparedStatement statement, List<PlannedTables.Name> reads) {
+        Plan(PreparedStatement statement) {
             this.statement = statement;
-            this.reads = reads;
         }
 
         PreparedStatement statement() {
             return statement;
-        }
-
-        List<PlannedTables.Name> reads() {
-            return reads;
         }
     }
 
@@ -590,7 +584,7 @@ public final class QueryRunner {
         Plan prepareStatement(String sql, String defaultNamespace, Session session) {
             Planned<PreparedStatement> planned = plan(sql, defaultNamespace, session,
                     () -> connection.prepareStatement(sql));
-            return new Plan(planned.prepared, planned.reads);
+            return new Plan(planned.prepared);
         }
 
         /**
@@ -714,7 +708,8 @@ public final class QueryRunner {
         for (int i = 0; i < columns.size(); i++) {
             ColumnMetaData c = columns.get(i);
             types[i] = c.type.id;
-            direct &= DIRECT_TYPES.contains(c.type.id);
+            direct &= DIRECT_TYPES.contains(c.type.id) && (!TEMPORAL_TYPES.contains(c.type.id)
+                    || NUMERIC_REPS.contains(c.type.rep));
             schema.add(columnInfo(c.label, c.schemaName, c.tableName, c.columnName, c.type.id, c.precision,
                     c.scale));
         }
@@ -726,6 +721,13 @@ public final class QueryRunner {
             Types.SMALLINT, Types.TINYINT, Types.BOOLEAN, Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DECIMAL,
             Types.NUMERIC, Types.BINARY, Types.VARBINARY, Types.CHAR, Types.VARCHAR, Types.TIMESTAMP, Types.DATE, Types.TIME,
             Types.NULL);
+
+    /** Date and time types: run directly only when Calcite holds them as numbers (its internal representation). */
+    private static final java.util.Set<Integer> TEMPORAL_TYPES = java.util.Set.of(Types.TIMESTAMP, Types.DATE,
+            Types.TIME);
+    private static final java.util.Set<ColumnMetaData.Rep> NUMERIC_REPS = java.util.EnumSet.of(
+            ColumnMetaData.Rep.PRIMITIVE_LONG, ColumnMetaData.Rep.LONG, ColumnMetaData.Rep.PRIMITIVE_INT,
+            ColumnMetaData.Rep.INTEGER, ColumnMetaData.Rep.NUMBER);
 
     /**
      * One value of Calcite's internal representation (TIMESTAMP as millis, DATE as days, TIME as millis of the day,
@@ -748,18 +750,13 @@ public final class QueryRunner {
                         ? d.setScale(type.scale(), java.math.RoundingMode.HALF_UP) : d;
             }
             case Types.BINARY, Types.VARBINARY -> v instanceof ByteString b ? b.getBytes() : ((byte[]) v).clone();
-            case Types.TIMESTAMP -> millis(v) * 1000L;
-            case Types.DATE -> v instanceof Number n ? (Object) n.intValue()
-                    : (Object) (int) Math.floorDiv(millis(v), 86_400_000L);
-            case Types.TIME -> Math.floorMod(millis(v), 86_400_000L) * 1000L;
+            case Types.TIMESTAMP -> ((Number) v).longValue() * 1000L;
+            case Types.DATE -> ((Number) v).intValue();
+            case Types.TIME -> Math.floorMod(((Number) v).longValue(), 86_400_000L) * 1000L;
             // Like ResultSet.getObject: a CHAR value as Calcite holds it (not padded to the column's width).
             case Types.CHAR, Types.VARCHAR -> v.toString();
             default -> v;
         };
-    }
-
-    private static long millis(Object v) {
-        return v instanceof java.util.Date d ? d.getTime() : ((Number) v).longValue();
     }
 
     private static List<PlannedTables.Name> readsOf(List<RelNode> converted) {
