@@ -33,7 +33,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
 
+import org.apache.calcite.avatica.AvaticaSite;
+import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.remote.TypedValue;
+import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.CalcitePrepare;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.prepare.CalcitePrepareImpl;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.runtime.Hook;
@@ -83,26 +91,49 @@ public final class QueryRunner {
     }
 
     /**
-     * A prepared statement, the tables its plan reads, and its result columns once known (they depend on the plan
-     * only, so they are read from the result set's metadata once, not on every run).
+     * A JDBC prepared statement (of an authorised text) and its result columns once known (they depend on the plan
+     * only, so they are read from the result set's metadata once, not on every run). Streams use it.
      */
     private static final class Plan {
         private final PreparedStatement statement;
-        private final List<PlannedTables.Name> reads;
         private List<ColumnInfo> schema;
         private int[] jdbcTypes;
 
-        Plan(PreparedStatement statement, List<PlannedTables.Name> reads) {
+        Plan(PreparedStatement statement) {
             this.statement = statement;
-            this.reads = reads;
         }
 
         PreparedStatement statement() {
             return statement;
         }
+    }
 
-        List<PlannedTables.Name> reads() {
-            return reads;
+    /**
+     * A cached plan: Calcite's prepared signature (its compiled code), the tables it reads and its result columns.
+     * It runs without Calcite's JDBC layer ({@link #run}); a plan with a result column whose internal value this
+     * class does not convert itself keeps a JDBC statement, prepared on its first run, and runs through it.
+     */
+    private static final class CachedPlan {
+        private final CalcitePrepare.CalciteSignature<Object> signature;
+        private final List<PlannedTables.Name> reads;
+        private final List<ColumnInfo> schema;
+        private final int[] jdbcTypes;
+        private final boolean direct;
+        private Plan jdbc;
+
+        CachedPlan(CalcitePrepare.CalciteSignature<Object> signature, List<PlannedTables.Name> reads,
+                   List<ColumnInfo> schema, int[] jdbcTypes, boolean direct) {
+            this.signature = signature;
+            this.reads = reads;
+            this.schema = schema;
+            this.jdbcTypes = jdbcTypes;
+            this.direct = direct;
+        }
+
+        void close() {
+            if (jdbc != null) {
+                closeQuietly(jdbc.statement());
+            }
         }
     }
 
@@ -118,11 +149,7 @@ public final class QueryRunner {
      */
     public List<PlannedTables.Name> reads(String sql, String defaultNamespace) {
         try {
-            Plan plan = connection().prepare(sql, defaultNamespace, null);
-            if (sql.length() > MAX_CACHED_SQL_LENGTH) {
-                closeQuietly(plan.statement());
-            }
-            return plan.reads();
+            return connection().prepare(sql, defaultNamespace, null).reads;
         } catch (PlanFailure f) {
             return f.reads;
         } catch (KalamException e) {
@@ -148,27 +175,38 @@ public final class QueryRunner {
         requireNonNull(session, "session is null");
         return scope.run(() -> {
             Conn conn = connection();
-            Plan plan;
+            CachedPlan plan;
             try {
                 plan = conn.prepare(sql, defaultNamespace, session);
             } catch (PlanFailure f) {
                 throw f.error;
             }
-            PreparedStatement ps = plan.statement();
-            boolean cached = sql.length() <= MAX_CACHED_SQL_LENGTH;
             try {
-                for (int i = 0; i < params.size(); i++) {
-                    ps.setObject(i + 1, jdbcParam(params.get(i)));
+                if (plan.direct) {
+                    return conn.execute(plan, params, maxRows, budget);
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return read(rs, maxRows, plan, budget);
+                boolean cached = sql.length() <= MAX_CACHED_SQL_LENGTH;
+                if (plan.jdbc == null) {
+                    plan.jdbc = conn.prepareStatement(sql, defaultNamespace, null);
                 }
+                PreparedStatement ps = plan.jdbc.statement();
+                try {
+                    for (int i = 0; i < params.size(); i++) {
+                        ps.setObject(i + 1, jdbcParam(params.get(i)));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return read(rs, maxRows, plan.jdbc, budget);
+                    }
+                } finally {
+                    if (!cached) {
+                        closeQuietly(ps);
+                        plan.jdbc = null;
+                    }
+                }
+            } catch (PlanFailure f) {
+                throw f.error;
             } catch (SQLException | RuntimeException e) {
                 throw translate(e, sql);
-            } finally {
-                if (!cached) {
-                    closeQuietly(ps);
-                }
             }
         });
     }
@@ -193,7 +231,7 @@ public final class QueryRunner {
             return scope.run(() -> {
                 Plan plan;
                 try {
-                    plan = conn.prepare(sql, defaultNamespace, session);
+                    plan = conn.prepareStatement(sql, defaultNamespace, session);
                 } catch (PlanFailure f) {
                     throw f.error;
                 }
@@ -262,10 +300,12 @@ public final class QueryRunner {
     }
 
     private ColumnInfo columnInfo(ResultSetMetaData md, int i) throws SQLException {
-        String label = md.getColumnLabel(i);
-        String schemaName = md.getSchemaName(i);
-        String tableName = md.getTableName(i);
-        String columnName = md.getColumnName(i);
+        return columnInfo(md.getColumnLabel(i), md.getSchemaName(i), md.getTableName(i), md.getColumnName(i),
+                md.getColumnType(i), md.getPrecision(i), md.getScale(i));
+    }
+
+    private ColumnInfo columnInfo(String label, String schemaName, String tableName, String columnName,
+                                  int jdbcType, int precision, int scale) {
         if (tableName != null && !tableName.isEmpty() && schemaName != null && !schemaName.isEmpty()) {
             TableDef t = catalog.table(schemaName, tableName);
             ColumnDef c = t == null ? null : t.column(columnName);
@@ -293,8 +333,7 @@ public final class QueryRunner {
                 }
             }
         }
-        return new ColumnInfo(label, CalciteTypes.fromJdbc(md.getColumnType(i), md.getPrecision(i),
-                md.getScale(i)), List.of());
+        return new ColumnInfo(label, CalciteTypes.fromJdbc(jdbcType, precision, scale), List.of());
     }
 
     @SuppressWarnings("NullTernary") // the switch yields Objects: a null arm is never unboxed (Error Prone misreads it)
@@ -479,11 +518,12 @@ public final class QueryRunner {
         final long version;
         final Connection connection;
         final CalciteConnection calcite;
-        final Map<String, Plan> plans = new LinkedHashMap<>(64, 0.75f, true) {
+        final Calendar calendar = Calendar.getInstance(TimeZone.getTimeZone("UTC"), java.util.Locale.ROOT);
+        final Map<String, CachedPlan> plans = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Plan> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, CachedPlan> eldest) {
                 if (size() > PLAN_CACHE_SIZE) {
-                    closeQuietly(eldest.getValue().statement());
+                    eldest.getValue().close();
                     return true;
                 }
                 return false;
@@ -512,49 +552,131 @@ public final class QueryRunner {
         }
 
         /**
-         * The cached plan of {@code sql}, planned now if needed, after checking that {@code session} (when not
-         * null) may read what it reads. The converted tree is captured before Calcite implements it, so a text
-         * that converts but fails to prepare is still checked before its error is reported.
+         * The cached plan of {@code sql}, planned now if needed through Calcite's prepare API (what the JDBC
+         * statement does inside, without the statement), after checking that {@code session} (when not null) may
+         * read what it reads.
          */
-        Plan prepare(String sql, String defaultNamespace, Session session) {
+        CachedPlan prepare(String sql, String defaultNamespace, Session session) {
             String key = defaultNamespace + '\u0000' + sql;
-            Plan plan = plans.get(key);
+            CachedPlan plan = plans.get(key);
             if (plan == null) {
-                List<RelNode> converted = new ArrayList<>(1);
-                PreparedStatement ps;
-                try (Hook.Closeable ignored = Hook.CONVERTED.addThread((RelNode rel) -> converted.add(rel));
-                     Hook.Closeable topK = TopKPlanning.onThisThread()) {
-                    calcite.setSchema(defaultNamespace);
-                    ps = connection.prepareStatement(sql);
-                } catch (SQLException | RuntimeException e) {
-                    KalamException error = namingTable(translate(e, sql), sql, defaultNamespace);
-                    if (converted.isEmpty()) {
-                        throw error;
+                Planned<CalcitePrepare.CalciteSignature<Object>> planned = plan(sql, defaultNamespace, session, () -> {
+                    CalcitePrepare.Context context = calcite.createPrepareContext();
+                    CalcitePrepare.Dummy.push(context);
+                    try {
+                        return new CalcitePrepareImpl().prepareSql(context, CalcitePrepare.Query.of(sql),
+                                Object[].class, -1);
+                    } finally {
+                        CalcitePrepare.Dummy.pop(context);
                     }
-                    List<PlannedTables.Name> reads = readsOf(converted);
-                    if (session != null) {
-                        rights.checkReads(reads, session);
-                    }
-                    throw new PlanFailure(reads, error);
-                }
-                if (converted.isEmpty() && !UNPLANNED_CONSTANTS.contains(sql)) {
-                    closeQuietly(ps);
-                    throw KalamException.internal("the planner produced no relational plan to authorise", null);
-                }
-                plan = new Plan(ps, readsOf(converted));
+                });
+                plan = cachedPlan(planned.prepared, planned.reads);
                 if (sql.length() <= MAX_CACHED_SQL_LENGTH) {
                     plans.put(key, plan);
                 }
-            }
-            if (session != null) {
-                rights.checkReads(plan.reads(), session);
+            } else if (session != null) {
+                rights.checkReads(plan.reads, session);
             }
             return plan;
         }
 
+        /** A JDBC statement of {@code sql}, not cached, once {@code session} (when not null) may read what it reads. */
+        Plan prepareStatement(String sql, String defaultNamespace, Session session) {
+            Planned<PreparedStatement> planned = plan(sql, defaultNamespace, session,
+                    () -> connection.prepareStatement(sql));
+            return new Plan(planned.prepared);
+        }
+
+        /**
+         * Prepares {@code sql} with {@code preparer}, capturing the converted tree before Calcite implements it, and
+         * checks the tables it reads against {@code session} (when not null); a text that converts but fails to
+         * prepare is still checked before its error is reported.
+         */
+        private <T> Planned<T> plan(String sql, String defaultNamespace, Session session, Preparer<T> preparer) {
+            List<RelNode> converted = new ArrayList<>(1);
+            T prepared;
+            try (Hook.Closeable ignored = Hook.CONVERTED.addThread((RelNode rel) -> converted.add(rel));
+                 Hook.Closeable topK = TopKPlanning.onThisThread()) {
+                calcite.setSchema(defaultNamespace);
+                prepared = preparer.prepare();
+            } catch (SQLException | RuntimeException e) {
+                KalamException error = namingTable(translate(e, sql), sql, defaultNamespace);
+                if (converted.isEmpty()) {
+                    throw error;
+                }
+                List<PlannedTables.Name> reads = readsOf(converted);
+                if (session != null) {
+                    rights.checkReads(reads, session);
+                }
+                throw new PlanFailure(reads, error);
+            }
+            if (converted.isEmpty() && !UNPLANNED_CONSTANTS.contains(sql)) {
+                if (prepared instanceof PreparedStatement ps) {
+                    closeQuietly(ps);
+                }
+                throw KalamException.internal("the planner produced no relational plan to authorise", null);
+            }
+            List<PlannedTables.Name> reads = readsOf(converted);
+            if (session != null) {
+                rights.checkReads(reads, session);
+            }
+            return new Planned<>(prepared, reads);
+        }
+
+        /**
+         * Runs a cached plan straight on Calcite's compiled code: binds the parameters as the JDBC statement would
+         * (same conversions, same errors), hands the code a {@link RunContext} and converts each row from Calcite's
+         * internal values to the stored representation.
+         */
+        Output execute(CachedPlan plan, List<Object> params, int maxRows, ResultBudget budget) throws SQLException {
+            CalcitePrepare.CalciteSignature<Object> signature = plan.signature;
+            int count = signature.parameters.size();
+            if (params.size() > count) {
+                throw new SQLException("parameter ordinal " + (count + 1) + " out of range");
+            }
+            TypedValue[] slots = new TypedValue[count];
+            for (int i = 0; i < params.size(); i++) {
+                new AvaticaSite(signature.parameters.get(i), calendar, i, slots).setObject(jdbcParam(params.get(i)));
+            }
+            Object[] values = new Object[count];
+            for (int i = 0; i < count; i++) {
+                if (slots[i] == null) {
+                    throw new SQLException("exception while executing query: unbound parameter");
+                }
+                values[i] = slots[i].toLocal();
+            }
+            RunContext context = new RunContext(signature.rootSchema == null ? null : signature.rootSchema.plus(),
+                    calcite.getTypeFactory(), calcite, values, signature.internalParameters);
+            List<ColumnInfo> schema = plan.schema;
+            int[] jdbcTypes = plan.jdbcTypes;
+            Meta.Style style = signature.cursorFactory.style;
+            List<Object[]> rows = new ArrayList<>();
+            boolean hasMore = false;
+            try (Enumerator<Object> it = signature.enumerable(context).enumerator()) {
+                while (it.moveNext()) {
+                    if (rows.size() >= maxRows) {
+                        hasMore = true;
+                        break;
+                    }
+                    Object current = it.current();
+                    Object[] row = new Object[jdbcTypes.length];
+                    for (int i = 0; i < row.length; i++) {
+                        Object internal = style == Meta.Style.OBJECT ? current : ((Object[]) current)[i];
+                        row[i] = stored(internal, jdbcTypes[i], schema.get(i).type());
+                    }
+                    if (!budget.admit(row)) {
+                        hasMore = true;
+                        break;
+                    }
+                    rows.add(row);
+                }
+            }
+            return new Output(schema, rows, hasMore);
+        }
+
         void close() {
-            for (Plan plan : plans.values()) {
-                closeQuietly(plan.statement());
+            for (CachedPlan plan : plans.values()) {
+                plan.close();
             }
             try {
                 connection.close();
@@ -562,6 +684,79 @@ public final class QueryRunner {
                 // the connection is being replaced
             }
         }
+    }
+
+    /** How a connection prepares one text (inside the hooks that capture its plan). */
+    private interface Preparer<T> {
+        T prepare() throws SQLException;
+    }
+
+    /** What a text prepared to, with the tables its converted plan reads. */
+    private record Planned<T>(T prepared, List<PlannedTables.Name> reads) {
+    }
+
+    /**
+     * The cached form of a signature: its result columns, and whether every one of them is of a type whose internal
+     * value {@link #stored} converts (and the rows come as arrays or single values), so the plan may run directly.
+     */
+    private CachedPlan cachedPlan(CalcitePrepare.CalciteSignature<Object> signature, List<PlannedTables.Name> reads) {
+        List<ColumnMetaData> columns = signature.columns;
+        List<ColumnInfo> schema = new ArrayList<>(columns.size());
+        int[] types = new int[columns.size()];
+        Meta.Style style = signature.cursorFactory.style;
+        boolean direct = style == Meta.Style.ARRAY || (style == Meta.Style.OBJECT && columns.size() == 1);
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnMetaData c = columns.get(i);
+            types[i] = c.type.id;
+            direct &= DIRECT_TYPES.contains(c.type.id) && (!TEMPORAL_TYPES.contains(c.type.id)
+                    || NUMERIC_REPS.contains(c.type.rep));
+            schema.add(columnInfo(c.label, c.schemaName, c.tableName, c.columnName, c.type.id, c.precision,
+                    c.scale));
+        }
+        return new CachedPlan(signature, reads, List.copyOf(schema), types, direct);
+    }
+
+    /** The JDBC types whose Calcite internal values {@link #stored} converts as the JDBC getters would. */
+    private static final java.util.Set<Integer> DIRECT_TYPES = java.util.Set.of(Types.BIGINT, Types.INTEGER,
+            Types.SMALLINT, Types.TINYINT, Types.BOOLEAN, Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DECIMAL,
+            Types.NUMERIC, Types.BINARY, Types.VARBINARY, Types.CHAR, Types.VARCHAR, Types.TIMESTAMP, Types.DATE, Types.TIME,
+            Types.NULL);
+
+    /** Date and time types: run directly only when Calcite holds them as numbers (its internal representation). */
+    private static final java.util.Set<Integer> TEMPORAL_TYPES = java.util.Set.of(Types.TIMESTAMP, Types.DATE,
+            Types.TIME);
+    private static final java.util.Set<ColumnMetaData.Rep> NUMERIC_REPS = java.util.EnumSet.of(
+            ColumnMetaData.Rep.PRIMITIVE_LONG, ColumnMetaData.Rep.LONG, ColumnMetaData.Rep.PRIMITIVE_INT,
+            ColumnMetaData.Rep.INTEGER, ColumnMetaData.Rep.NUMBER);
+
+    /**
+     * One value of Calcite's internal representation (TIMESTAMP as millis, DATE as days, TIME as millis of the day,
+     * BINARY as a ByteString, …) in the stored representation: what {@link #value} reads from a result set in UTC.
+     */
+    private static Object stored(Object v, int jdbcType, KalamType type) {
+        if (v == null) {
+            return null;
+        }
+        return switch (jdbcType) {
+            case Types.BIGINT -> ((Number) v).longValue();
+            case Types.INTEGER -> type.kind() == KalamType.Kind.INT ? (Object) ((Number) v).intValue()
+                    : (Object) ((Number) v).longValue();
+            case Types.SMALLINT, Types.TINYINT -> ((Number) v).shortValue();
+            case Types.REAL -> ((Number) v).floatValue();
+            case Types.FLOAT, Types.DOUBLE -> ((Number) v).doubleValue();
+            case Types.DECIMAL, Types.NUMERIC -> {
+                BigDecimal d = AvaticaSite.toBigDecimal(v);
+                yield type.kind() == KalamType.Kind.DECIMAL && d.scale() != type.scale()
+                        ? d.setScale(type.scale(), java.math.RoundingMode.HALF_UP) : d;
+            }
+            case Types.BINARY, Types.VARBINARY -> v instanceof ByteString b ? b.getBytes() : ((byte[]) v).clone();
+            case Types.TIMESTAMP -> ((Number) v).longValue() * 1000L;
+            case Types.DATE -> ((Number) v).intValue();
+            case Types.TIME -> Math.floorMod(((Number) v).longValue(), 86_400_000L) * 1000L;
+            // Like ResultSet.getObject: a CHAR value as Calcite holds it (not padded to the column's width).
+            case Types.CHAR, Types.VARCHAR -> v.toString();
+            default -> v;
+        };
     }
 
     private static List<PlannedTables.Name> readsOf(List<RelNode> converted) {
