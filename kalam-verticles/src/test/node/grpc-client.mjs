@@ -1,0 +1,65 @@
+// A third-party gRPC client of KalamDB: it knows only kalam.proto (no generated code of ours) and prints what the
+// server answered as one JSON object, which GrpcApiIT checks.
+// Usage: node grpc-client.mjs PROTO_FILE HOST:PORT ALICE_PASSWORD BOB_PASSWORD
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
+import reflection from 'grpc-reflection-js';
+import path from 'node:path';
+
+const [,, protoFile, addr, alicePw, bobPw] = process.argv;
+const includeDir = path.resolve(path.dirname(protoFile), '..', '..');
+const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(protoFile,
+  { keepCase: true, longs: String, defaults: true, oneofs: true, includeDirs: [includeDir] }));
+const client = new pkg.kalamdb.v1.KalamService(addr, grpc.credentials.createInsecure());
+
+// One call; resolves to {ok, out} or {ok:false, code (status name), message, trailer (kalamdb-error-code)}.
+function call(method, request, token, deadlineMs = 10000) {
+  return new Promise(resolve => {
+    const md = new grpc.Metadata();
+    if (token !== undefined) md.set('authorization', token);
+    client[method](request, md, { deadline: Date.now() + deadlineMs }, (err, out) => {
+      if (!err) { resolve({ ok: true, out }); return; }
+      resolve({ ok: false, code: grpc.status[err.code], message: err.details,
+        trailer: err.metadata?.get('kalamdb-error-code')?.[0] ?? null });
+    });
+  });
+}
+const bearer = t => 'Bearer ' + t;
+// google.protobuf.Value as proto-loader gives it back to plain JSON. proto-loader takes the well-known types from
+// protobufjs's built-in copies, whose field names stay camelCase (stringValue) even with keepCase.
+const plain = v => v.kind === 'nullValue' ? null
+  : v.kind === 'listValue' ? v.listValue.values.map(plain)
+  : v.kind === 'structValue' ? Object.fromEntries(Object.entries(v.structValue.fields).map(([k, x]) => [k, plain(x)]))
+  : v[v.kind];
+const str = s => ({ stringValue: s });
+const rows = r => r.ok ? r.out.results[0].rows.map(row => row.values.map(plain)) : r;
+const result = r => r.ok ? { ...r.out.results[0], rows: rows(r) } : r;
+
+const out = {};
+out.services = await new reflection.Client(addr, grpc.credentials.createInsecure()).listServices();
+
+const alice = await call('Login', { user: 'alice', password: alicePw });
+const bob = await call('Login', { user: 'bob', password: bobPw });
+out.login = { ok: alice.ok, role: alice.out?.user?.role, token: !!alice.out?.access_token };
+out.wrongPassword = await call('Login', { user: 'alice', password: 'not-her-password' });
+const a = bearer(alice.out.access_token), b = bearer(bob.out.access_token);
+
+out.insert = result(await call('ExecuteSql', {
+  sql: 'INSERT INTO chat.messages (thread_id, role, content, created_at) VALUES ($1, $2, $3, NOW())',
+  params: [str('t42'), str('user'), str('hello from grpc')] }, a));
+await call('ExecuteSql', { sql: "INSERT INTO chat.messages (thread_id, role, content) VALUES ('t42', 'user', 'bob says hi')" }, b);
+out.aliceSelect = result(await call('ExecuteSql', {
+  sql: 'SELECT id, thread_id, content, created_at FROM chat.messages WHERE thread_id = $1', params: [str('t42')] }, a));
+out.bobSelect = result(await call('ExecuteSql', {
+  sql: 'SELECT id, thread_id, content FROM chat.messages WHERE thread_id = $1', params: [str('t42')] }, b));
+
+out.errors = {};
+for (const [name, sql] of Object.entries(JSON.parse(process.env.KALAM_BAD_STATEMENTS))) {
+  out.errors[name] = await call('ExecuteSql', { sql }, a);
+}
+out.noToken = await call('ExecuteSql', { sql: 'SELECT 1 AS one' });
+out.badToken = await call('ExecuteSql', { sql: 'SELECT 1 AS one' }, 'Bearer not.a.token');
+out.notBearer = await call('ExecuteSql', { sql: 'SELECT 1 AS one' }, alice.out.access_token);
+console.log(JSON.stringify(out));
+client.close();
+process.exit(0);
