@@ -1,12 +1,12 @@
 // A third-party gRPC client of KalamDB: it knows only kalam.proto (no generated code of ours) and prints what the
 // server answered as one JSON object, which GrpcApiIT checks.
-// Usage: node grpc-client.mjs PROTO_FILE HOST:PORT ALICE_PASSWORD BOB_PASSWORD
+// Usage: node grpc-client.mjs PROTO_FILE HOST:PORT ALICE_PASSWORD BOB_PASSWORD WORKER_PASSWORD
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import reflection from 'grpc-reflection-js';
 import path from 'node:path';
 
-const [,, protoFile, addr, alicePw, bobPw] = process.argv;
+const [,, protoFile, addr, alicePw, bobPw, workerPw] = process.argv;
 const includeDir = path.resolve(path.dirname(protoFile), '..', '..');
 const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(protoFile,
   { keepCase: true, longs: String, defaults: true, oneofs: true, includeDirs: [includeDir] }));
@@ -60,6 +60,18 @@ for (const [name, sql] of Object.entries(JSON.parse(process.env.KALAM_BAD_STATEM
 out.noToken = await call('ExecuteSql', { sql: 'SELECT 1 AS one' });
 out.badToken = await call('ExecuteSql', { sql: 'SELECT 1 AS one' }, 'Bearer not.a.token');
 out.notBearer = await call('ExecuteSql', { sql: 'SELECT 1 AS one' }, alice.out.access_token);
+// topics: a service user consumes what the inserts above produced, acks, and the group has nothing left
+const worker = bearer((await call('Login', { user: 'worker', password: workerPw })).out.access_token);
+const consume = { topic: 'chat.grpc_events', group_id: 'g', start: 'earliest', limit: 10 };
+out.consumed = await call('Consume', consume, worker);
+const offsets = out.consumed.ok ? out.consumed.out.messages.map(m => plain({ kind: 'structValue', structValue: m })) : [];
+out.consumedMessages = offsets;
+const last = offsets.length ? Math.max(...offsets.map(m => m.offset)) : 0;
+out.acked = await call('Ack', { topic: 'chat.grpc_events', group_id: 'g', partition_id: offsets[0]?.partition_id ?? 0,
+  upto_offset: String(last) }, worker);
+out.consumedAgain = await call('Consume', consume, worker);
+out.userConsume = await call('Consume', consume, a);
+out.missingTopic = await call('Consume', { ...consume, topic: 'chat.nope' }, worker);
 console.log(JSON.stringify(out));
 client.close();
 process.exit(0);

@@ -13,7 +13,11 @@ import io.kalamdb.engine.api.LoginRequest;
 import io.kalamdb.engine.api.Principal;
 import io.kalamdb.engine.error.KalamErrorCode;
 import io.kalamdb.engine.error.KalamException;
+import io.kalamdb.proto.v1.AckRequest;
+import io.kalamdb.proto.v1.AckResponse;
 import io.kalamdb.proto.v1.ColumnSchema;
+import io.kalamdb.proto.v1.ConsumeRequest;
+import io.kalamdb.proto.v1.ConsumeResponse;
 import io.kalamdb.proto.v1.KalamServiceGrpcService;
 import io.kalamdb.proto.v1.LoginResponse;
 import io.kalamdb.proto.v1.QueryResult;
@@ -29,6 +33,7 @@ import io.kalamdb.server.http.AuthJson;
 import io.kalamdb.server.http.HttpApiVerticle;
 import io.kalamdb.server.http.LoginHandler;
 import io.kalamdb.server.http.SqlResponseWriter;
+import io.kalamdb.server.http.TopicsHandler;
 import io.kalamdb.server.http.UserLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -70,6 +75,7 @@ public final class GrpcApiVerticle extends VerticleBase {
     private JwtService jwt;
     private BearerAuthenticator authenticator;
     private UserLimits limits;
+    private TopicsHandler topics;
     private HttpServer server;
 
     /**
@@ -87,6 +93,7 @@ public final class GrpcApiVerticle extends VerticleBase {
                 Clock.systemUTC());
         authenticator = new BearerAuthenticator(jwt);
         limits = HttpApiVerticle.userLimits(vertx, config);
+        topics = new TopicsHandler(vertx, engine, authenticator);
 
         GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true)
                 .setMaxMessageSize(config.maxRequestBodySize()));
@@ -125,8 +132,8 @@ public final class GrpcApiVerticle extends VerticleBase {
                 server.callHandler(KalamServiceGrpcService.Login, GrpcApiVerticle.this::login);
                 server.callHandler(KalamServiceGrpcService.ExecuteSql, GrpcApiVerticle.this::executeSql);
                 server.callHandler(KalamServiceGrpcService.Subscribe, call -> unimplemented(call, "Subscribe"));
-                server.callHandler(KalamServiceGrpcService.Consume, call -> unimplemented(call, "Consume"));
-                server.callHandler(KalamServiceGrpcService.Ack, call -> unimplemented(call, "Ack"));
+                server.callHandler(KalamServiceGrpcService.Consume, GrpcApiVerticle.this::consume);
+                server.callHandler(KalamServiceGrpcService.Ack, GrpcApiVerticle.this::ack);
             }
         };
     }
@@ -169,19 +176,19 @@ public final class GrpcApiVerticle extends VerticleBase {
     private void executeSql(GrpcServerRequest<SqlRequest, SqlResponse> call) {
         long start = System.nanoTime();
         StatementControl control = new StatementControl();
-        // a cancelled call (the client went away, or its deadline passed) stops the statement
+        // a cancelled call (the client went away) or one past its deadline (Vert.x answers DEADLINE_EXCEEDED) stops
+        // the statement
+        long timer = call.timeout() > 0 ? vertx.setTimer(call.timeout(), id -> control.cancel()) : -1;
         call.errorHandler(error -> control.cancel());
         call.exceptionHandler(error -> control.cancel());
         call.response().exceptionHandler(error -> control.cancel());
-        if (call.deadline() != null) {
-            long timer = vertx.setTimer(Math.max(1, call.timeout()), id -> control.cancel());
-            call.response().exceptionHandler(error -> {
-                control.cancel();
-                vertx.cancelTimer(timer);
-            });
-        }
         authenticator.authenticate(call.headers().get(HttpHeaders.AUTHORIZATION))
                 .compose(principal -> call.last().compose(request -> admitted(principal, request, control)))
+                .onComplete(done -> {
+                    if (timer >= 0) {
+                        vertx.cancelTimer(timer);
+                    }
+                })
                 .map(results -> response(results, start))
                 .onSuccess(answer -> send(call.response(), answer))
                 .onFailure(failure -> GrpcErrors.fail(call.response(), failure));
@@ -230,6 +237,70 @@ public final class GrpcApiVerticle extends VerticleBase {
             answer.addResults(out);
         }
         return answer.build();
+    }
+
+    /** Consume, as {@code POST /v1/api/topics/consume} (the same parsing, long poll and message fields). */
+    private void consume(GrpcServerRequest<ConsumeRequest, ConsumeResponse> call) {
+        authenticator.authenticate(call.headers().get(HttpHeaders.AUTHORIZATION))
+                .compose(principal -> call.last().compose(request -> topics.consume(principal, consumeBody(request))))
+                .map(GrpcApiVerticle::consumeResponse)
+                .onSuccess(answer -> send(call.response(), answer))
+                .onFailure(failure -> GrpcErrors.fail(call.response(), failure));
+    }
+
+    /** Ack, as {@code POST /v1/api/topics/ack}. */
+    private void ack(GrpcServerRequest<AckRequest, AckResponse> call) {
+        authenticator.authenticate(call.headers().get(HttpHeaders.AUTHORIZATION))
+                .compose(principal -> call.last().compose(request -> {
+                    JsonObject body = new JsonObject().put("topic_id", request.getTopic())
+                            .put("partition_id", request.getPartitionId()).put("upto_offset", request.getUptoOffset());
+                    if (!request.getGroupId().isEmpty()) {
+                        body.put("group_id", request.getGroupId());
+                    }
+                    if (!request.getConsumerId().isEmpty()) {
+                        body.put("consumer_id", request.getConsumerId());
+                    }
+                    return topics.ack(principal, body);
+                }))
+                .map(answer -> AckResponse.newBuilder().setSuccess(answer.getBoolean("success"))
+                        .setAcknowledgedOffset(answer.getLong("acknowledged_offset")).build())
+                .onSuccess(answer -> send(call.response(), answer))
+                .onFailure(failure -> GrpcErrors.fail(call.response(), failure));
+    }
+
+    /** The HTTP body a Consume request stands for (unset fields are left out, so HTTP's defaults apply). */
+    private static JsonObject consumeBody(ConsumeRequest request) {
+        JsonObject body = new JsonObject().put("topic_id", request.getTopic());
+        if (!request.getGroupId().isEmpty()) {
+            body.put("group_id", request.getGroupId());
+        }
+        if (request.hasStartOffset()) {
+            body.put("start", new JsonObject().put("Offset", request.getStartOffset()));
+        } else if (!request.getStart().isEmpty()) {
+            body.put("start", request.getStart());
+        }
+        if (request.getLimit() != 0) {
+            body.put("limit", request.getLimit());
+        }
+        if (request.hasPartitionId()) {
+            body.put("partition_id", request.getPartitionId());
+        }
+        if (request.getTimeoutSeconds() != 0) {
+            body.put("timeout_seconds", request.getTimeoutSeconds());
+        }
+        if (!request.getConsumerId().isEmpty()) {
+            body.put("consumer_id", request.getConsumerId());
+        }
+        return body;
+    }
+
+    private static ConsumeResponse consumeResponse(JsonObject answer) {
+        JsonNode body = ProtoValues.parse(answer.toBuffer().getBytes());
+        ConsumeResponse.Builder response = ConsumeResponse.newBuilder()
+                .setNextOffset(body.path("next_offset").asLong())
+                .setHasMore(body.path("has_more").asBoolean());
+        body.path("messages").forEach(message -> response.addMessages(ProtoValues.toStruct(message)));
+        return response.build();
     }
 
     private static <T> void send(GrpcServerResponse<?, T> response, T message) {

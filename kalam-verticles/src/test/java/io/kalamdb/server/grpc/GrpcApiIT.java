@@ -40,6 +40,7 @@ class GrpcApiIT {
     private static final String ROOT_PASSWORD = "RootPass123!";
     private static final String ALICE_PASSWORD = "AlicePass123!";
     private static final String BOB_PASSWORD = "BobPass123!";
+    private static final String WORKER_PASSWORD = "WorkerPass123!";
     private static final Path NODE_DIR = Path.of("target", "node");
     private static final Path PROTO = Path.of("..", "kalam-proto", "src", "main", "proto", "kalamdb", "v1",
             "kalam.proto");
@@ -77,6 +78,9 @@ class GrpcApiIT {
                 + "content TEXT, created_at TIMESTAMP) WITH (TYPE='USER')");
         api.ok(root, "CREATE USER 'alice' WITH PASSWORD '" + ALICE_PASSWORD + "' ROLE user");
         api.ok(root, "CREATE USER 'bob' WITH PASSWORD '" + BOB_PASSWORD + "' ROLE user");
+        api.ok(root, "CREATE USER 'worker' WITH PASSWORD '" + WORKER_PASSWORD + "' ROLE service");
+        api.ok(root, "CREATE TOPIC chat.grpc_events; ALTER TOPIC chat.grpc_events ADD SOURCE chat.messages ON INSERT "
+                + "WITH (payload = 'full')");
         out = runNodeClient();
     }
 
@@ -173,6 +177,35 @@ class GrpcApiIT {
         assertEquals("Invalid credentials", out.getJsonObject("wrongPassword").getString("message"));
     }
 
+    @Test
+    void aServiceUserConsumesAndAcksTheInsertsWhileAUserMayNot() {
+        JsonObject consumed = out.getJsonObject("consumed");
+        assertEquals(true, consumed.getBoolean("ok"), consumed.encode());
+        JsonArray messages = out.getJsonArray("consumedMessages");
+        assertEquals(2, messages.size(), "alice's and bob's inserts: " + messages.encode());
+        List<String> payloads = messages.stream().map(m -> new String(java.util.Base64.getDecoder()
+                .decode(((JsonObject) m).getString("payload")), StandardCharsets.UTF_8)).toList();
+        assertTrue(payloads.stream().anyMatch(p -> p.contains("hello from grpc")), payloads.toString());
+        assertTrue(payloads.stream().anyMatch(p -> p.contains("bob says hi")), payloads.toString());
+        for (Object m : messages) {
+            assertEquals("chat.grpc_events", ((JsonObject) m).getString("topic_id"));
+            assertEquals("Insert", ((JsonObject) m).getString("op"));
+        }
+        JsonObject acked = out.getJsonObject("acked");
+        assertEquals(true, acked.getBoolean("ok"), acked.encode());
+        assertEquals(true, acked.getJsonObject("out").getBoolean("success"));
+        JsonObject again = out.getJsonObject("consumedAgain");
+        assertEquals(true, again.getBoolean("ok"), again.encode());
+        assertEquals(0, again.getJsonObject("out").getJsonArray("messages").size(), "acked: " + again.encode());
+
+        JsonObject user = out.getJsonObject("userConsume");
+        assertEquals("PERMISSION_DENIED", user.getString("code"), user.encode());
+        assertEquals("PERMISSION_DENIED", user.getString("trailer"));
+        JsonObject missing = out.getJsonObject("missingTopic");
+        assertEquals("NOT_FOUND", missing.getString("code"), missing.encode());
+        assertNotNull(missing.getString("trailer"));
+    }
+
     /** Installs the npm clients once, runs the script against the server and parses what it printed. */
     private static JsonObject runNodeClient() throws IOException, InterruptedException {
         Path modules = NODE_DIR.resolve("node_modules");
@@ -189,7 +222,7 @@ class GrpcApiIT {
         Path output = NODE_DIR.resolve("grpc-client.out");
         String node = Files.isExecutable(Path.of("/usr/bin/node")) ? "/usr/bin/node" : "node";
         run(List.of(node, script.toString(), PROTO.toAbsolutePath().normalize().toString(),
-                        "127.0.0.1:" + server.grpcPort(), ALICE_PASSWORD, BOB_PASSWORD),
+                        "127.0.0.1:" + server.grpcPort(), ALICE_PASSWORD, BOB_PASSWORD, WORKER_PASSWORD),
                 Map.of("KALAM_BAD_STATEMENTS", new JsonObject(new HashMap<>(BAD_STATEMENTS)).encode()), 120, output);
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         String last = printed.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
