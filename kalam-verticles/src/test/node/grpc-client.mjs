@@ -72,6 +72,20 @@ out.acked = await call('Ack', { topic: 'chat.grpc_events', group_id: 'g', partit
 out.consumedAgain = await call('Consume', consume, worker);
 out.userConsume = await call('Consume', consume, a);
 out.missingTopic = await call('Consume', { ...consume, topic: 'chat.nope' }, worker);
+// a deadline cancels the statement: worker (no statement timeout, one statement in flight) runs a query of minutes
+// with a 1 s deadline, then SELECT 1 is admitted again only once that statement has stopped in the engine
+const heavyStarted = Date.now();
+out.heavy = await call('ExecuteSql', { sql: process.env.KALAM_HEAVY_SQL }, worker, 1000);
+out.heavy.ms = Date.now() - heavyStarted;
+out.freed = false;
+out.refusedWhileRunning = 0;
+for (const until = Date.now() + 20000; Date.now() < until;) {
+  const r = await call('ExecuteSql', { sql: 'SELECT 1 AS one' }, worker);
+  if (r.ok) { out.freed = true; break; }
+  out.refusedWhileRunning++;
+  out.lastRefusal = r;
+  await new Promise(res => setTimeout(res, 100));
+}
 console.log(JSON.stringify(out));
 client.close();
 process.exit(0);

@@ -41,6 +41,10 @@ class GrpcApiIT {
     private static final String ALICE_PASSWORD = "AlicePass123!";
     private static final String BOB_PASSWORD = "BobPass123!";
     private static final String WORKER_PASSWORD = "WorkerPass123!";
+    private static final int BIG_ROWS = 3000;
+    /** 27 billion joined rows: minutes of work, so only a cancellation ends it in time. */
+    private static final String HEAVY = "SELECT COUNT(*) FROM chat.big a, chat.big b, chat.big c "
+            + "WHERE a.v + b.v + c.v >= 0";
     private static final Path NODE_DIR = Path.of("target", "node");
     private static final Path PROTO = Path.of("..", "kalam-proto", "src", "main", "proto", "kalamdb", "v1",
             "kalam.proto");
@@ -70,6 +74,9 @@ class GrpcApiIT {
         values.put("auth.root_password", ROOT_PASSWORD);
         values.put("auth.bcrypt_cost", "4");
         values.put("rate_limit.max_queries_per_sec", "0");
+        // one statement in flight per user, none timing out for a service: only a cancellation frees worker's slot
+        values.put("rate_limit.max_statements_in_flight_per_user", "1");
+        values.put("execution.statement_timeout_ms_by_role.service", "0");
         server = Futures.await(KalamServer.start(ServerConfig.of(values)));
         api = new ApiClient(server.baseUrl());
         String root = api.login("root", ROOT_PASSWORD);
@@ -79,6 +86,14 @@ class GrpcApiIT {
         api.ok(root, "CREATE USER 'alice' WITH PASSWORD '" + ALICE_PASSWORD + "' ROLE user");
         api.ok(root, "CREATE USER 'bob' WITH PASSWORD '" + BOB_PASSWORD + "' ROLE user");
         api.ok(root, "CREATE USER 'worker' WITH PASSWORD '" + WORKER_PASSWORD + "' ROLE service");
+        api.ok(root, "CREATE TABLE chat.big (id INT PRIMARY KEY, v INT) WITH (TYPE='SHARED', ACCESS_LEVEL='public')");
+        for (int from = 0; from < BIG_ROWS; from += 500) {
+            StringBuilder insert = new StringBuilder("INSERT INTO chat.big (id, v) VALUES ");
+            for (int i = from; i < from + 500; i++) {
+                insert.append(i == from ? "" : ", ").append('(').append(i).append(", ").append(i % 7).append(')');
+            }
+            api.ok(root, insert.toString());
+        }
         api.ok(root, "CREATE TOPIC chat.grpc_events; ALTER TOPIC chat.grpc_events ADD SOURCE chat.messages ON INSERT "
                 + "WITH (payload = 'full')");
         out = runNodeClient();
@@ -206,6 +221,16 @@ class GrpcApiIT {
         assertNotNull(missing.getString("trailer"));
     }
 
+    @Test
+    void aCallPastItsDeadlineCancelsItsStatement() {
+        JsonObject heavy = out.getJsonObject("heavy");
+        assertEquals("DEADLINE_EXCEEDED", heavy.getString("code"), heavy.encode());
+        assertTrue(heavy.getLong("ms") < 10_000, "the call ended at its deadline: " + heavy.encode());
+        // the statement holds worker's only slot until the engine stops it; it has no time limit of its own
+        assertEquals(true, out.getBoolean("freed"), "the statement was not cancelled: " + out.getValue("lastRefusal")
+                + " after " + out.getValue("refusedWhileRunning") + " tries");
+    }
+
     /** Installs the npm clients once, runs the script against the server and parses what it printed. */
     private static JsonObject runNodeClient() throws IOException, InterruptedException {
         Path modules = NODE_DIR.resolve("node_modules");
@@ -223,7 +248,8 @@ class GrpcApiIT {
         String node = Files.isExecutable(Path.of("/usr/bin/node")) ? "/usr/bin/node" : "node";
         run(List.of(node, script.toString(), PROTO.toAbsolutePath().normalize().toString(),
                         "127.0.0.1:" + server.grpcPort(), ALICE_PASSWORD, BOB_PASSWORD, WORKER_PASSWORD),
-                Map.of("KALAM_BAD_STATEMENTS", new JsonObject(new HashMap<>(BAD_STATEMENTS)).encode()), 120, output);
+                Map.of("KALAM_BAD_STATEMENTS", new JsonObject(new HashMap<>(BAD_STATEMENTS)).encode(),
+                        "KALAM_HEAVY_SQL", HEAVY), 120, output);
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         String last = printed.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("the Node client printed no JSON:\n" + printed));
