@@ -7,6 +7,7 @@ import io.kalamdb.engine.api.KalamService;
 import io.kalamdb.server.bus.BusCodecs;
 import io.kalamdb.server.engine.EngineWorkers;
 import io.kalamdb.server.engine.KalamServiceVerticle;
+import io.kalamdb.server.grpc.GrpcApiVerticle;
 import io.kalamdb.server.http.HttpApiVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -40,14 +41,17 @@ public final class KalamServer implements AutoCloseable {
     private final KalamEngine engine;
     private final ServerConfig config;
     private final int actualPort;
+    private final int grpcPort;
     private final String httpDeployment;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KalamServer(Vertx vertx, KalamEngine engine, ServerConfig config, int actualPort, String httpDeployment) {
+    private KalamServer(Vertx vertx, KalamEngine engine, ServerConfig config, int actualPort, int grpcPort,
+                        String httpDeployment) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.config = requireNonNull(config, "config is null");
         this.actualPort = actualPort;
+        this.grpcPort = grpcPort;
         this.httpDeployment = requireNonNull(httpDeployment, "httpDeployment is null");
     }
 
@@ -89,8 +93,9 @@ public final class KalamServer implements AutoCloseable {
             BusCodecs.register(vertx.eventBus());
             engine.onUserChanged(userId -> vertx.eventBus().publish(Addresses.USER_CHANGED, userId));
             AtomicInteger boundPort = new AtomicInteger();
-            String httpDeployment = await(deploy(vertx, engine, config, boundPort));
-            return new KalamServer(vertx, engine, config, boundPort.get(), httpDeployment);
+            AtomicInteger boundGrpcPort = new AtomicInteger();
+            String httpDeployment = await(deploy(vertx, engine, config, boundPort, boundGrpcPort));
+            return new KalamServer(vertx, engine, config, boundPort.get(), boundGrpcPort.get(), httpDeployment);
         } catch (RuntimeException e) {
             closeQuietly(vertx);
             engine.close();
@@ -98,9 +103,12 @@ public final class KalamServer implements AutoCloseable {
         }
     }
 
-    /** Deploys the engine service on its worker pool, then the HTTP verticles; the future holds the HTTP deployment's id. */
+    /**
+     * Deploys the engine service on its worker pool, then the gRPC verticles, then the HTTP verticles (last, so
+     * that every surface answers once HTTP does); the future holds the HTTP deployment's id.
+     */
     private static Future<String> deploy(Vertx vertx, KalamEngine engine, ServerConfig config,
-                                         AtomicInteger boundPort) {
+                                         AtomicInteger boundPort, AtomicInteger boundGrpcPort) {
         // the engine's own threads: requests take any free one (Vert.x closes the pool with the instance)
         WorkerExecutor pool = vertx.createSharedWorkerExecutor(ENGINE_POOL, config.engineWorkers(),
                 MAX_ENGINE_CALL_MINUTES, TimeUnit.MINUTES);
@@ -110,6 +118,9 @@ public final class KalamServer implements AutoCloseable {
         DeploymentOptions httpOptions = new DeploymentOptions().setInstances(eventLoops);
         return vertx.deployVerticle(() -> new KalamServiceVerticle(service),
                         new DeploymentOptions().setInstances(eventLoops))
+                .compose(id -> vertx.deployVerticle(() -> new GrpcApiVerticle(config, boundGrpcPort::set),
+                                new DeploymentOptions().setInstances(eventLoops))
+                        .recover(e -> Future.failedFuture(grpcListenFailure(e, config))))
                 .compose(id -> vertx.deployVerticle(() -> new HttpApiVerticle(config, boundPort::set,
                                 () -> engine.storageFailure().map(Throwable::getMessage).orElse(null),
                                 () -> engine.diskFull().map(Throwable::getMessage).orElse(null)), httpOptions)
@@ -137,6 +148,18 @@ public final class KalamServer implements AutoCloseable {
 
     public String host() {
         return config.host();
+    }
+
+    /** The gRPC API's bound port. */
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    /** {@code HOST:PORT} of the gRPC API with the bound port (IPv6 hosts in brackets), as its ready line says. */
+    public String grpcAddress() {
+        String host = config.host();
+        boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+        return (ipv6 ? "[" + host + "]" : host) + ":" + grpcPort;
     }
 
     public ServerConfig config() {
@@ -207,6 +230,19 @@ public final class KalamServer implements AutoCloseable {
         }
         return new StartupException("cannot start the HTTP server [host=" + config.host() + ", port="
                 + config.port() + "]: " + failure, failure);
+    }
+
+    private static Throwable grpcListenFailure(Throwable failure, ServerConfig config) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return new StartupException("port already in use [key=" + ServerConfig.GRPC_PORT.key() + ", host="
+                        + config.host() + ", port=" + config.grpcPort() + "]: another process listens there; stop "
+                        + "it or set " + ServerConfig.GRPC_PORT.key() + " (env KALAMDB_GRPC_PORT) to a free port or 0",
+                        failure);
+            }
+        }
+        return new StartupException("cannot start the gRPC server [host=" + config.host() + ", port="
+                + config.grpcPort() + "]: " + failure, failure);
     }
 
     private static StartupException asStartupFailure(Throwable failure) {

@@ -54,6 +54,8 @@ public final class KalamServerMain {
             System.err.println(setupHint(server.baseUrl()));
             System.err.flush();
         }
+        // every other listener's line first: once the HTTP line is printed, every surface answers (PROTOCOL.md)
+        System.out.println("KalamDB gRPC listening on " + server.grpcAddress());
         System.out.println("KalamDB listening on " + server.baseUrl());
         System.out.flush();
     }

@@ -38,6 +38,13 @@ public final class ServerConfig {
     public static final ConfigKey<Integer> PORT = ConfigKey.integer("server.port", 8080, 0, 65535,
             "HTTP, WebSocket and Admin UI port (env KALAMDB_SERVER_PORT); 0 = pick a free port.");
     /**
+     * 9090 as PROTOCOL.md fixes it. Unset while {@code server.port} is 0 it is 0 too: a server asked for a free
+     * HTTP port (tests, embedded servers) must not fail because another one already holds 9090.
+     */
+    public static final ConfigKey<Integer> GRPC_PORT = ConfigKey.integer("server.grpc_port", 9090, 0, 65535,
+            "gRPC API port (env KALAMDB_GRPC_PORT), on the same host as HTTP; 0 = pick a free port (the default "
+                    + "when server.port is 0 and this key is not set).");
+    /**
      * 32 by default although the machine may have 2 cores: engine calls mostly wait (group commit, fsync,
      * RocksDB reads), so more concurrent statements than cores keep the write log's batches full.
      */
@@ -61,13 +68,12 @@ public final class ServerConfig {
             "security.max_request_body_size", 10_485_760, 1, Integer.MAX_VALUE,
             "Largest accepted HTTP request body in bytes; larger bodies get 413 BODY_TOO_LARGE.");
     /**
-     * Keys of features that are not built yet (gRPC, Arrow Flight, cluster mode), with the feature each belongs to.
+     * Keys of features that are not built yet (Arrow Flight, cluster mode), with the feature each belongs to.
      * Setting one stops start-up with a message saying so, rather than being accepted and doing nothing; the issue
      * that builds a feature turns its keys into ordinary keys. {@code cluster.node_id} is not among them: it sets
      * the worker bits of {@code _seq} and works on a single node.
      */
     public static final Map<String, String> NOT_BUILT_KEYS = envKeys(
-            "server.grpc_port", "the gRPC API",
             "flight.port", "Arrow Flight",
             "cluster.raft_port", "cluster mode",
             "cluster.peers", "cluster mode");
@@ -97,7 +103,6 @@ public final class ServerConfig {
             "KALAMDB_OTLP_", "OpenTelemetry export");
     /** The environment variables of {@link #NOT_BUILT_KEYS}. */
     public static final Map<String, String> NOT_BUILT_ENV = envKeys(
-            "KALAMDB_GRPC_PORT", "server.grpc_port",
             "KALAMDB_FLIGHT_PORT", "flight.port",
             "KALAMDB_RAFT_PORT", "cluster.raft_port",
             "KALAMDB_CLUSTER_PEERS", "cluster.peers");
@@ -147,7 +152,7 @@ public final class ServerConfig {
                     + "0 = no limit.");
 
     /** The server's own keys; {@link #knownKeys()} adds the engine's. */
-    public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, ENGINE_WORKERS, JWT_SECRET, JWT_EXPIRY_HOURS,
+    public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, GRPC_PORT, ENGINE_WORKERS, JWT_SECRET, JWT_EXPIRY_HOURS,
             LOG_LEVEL, MAX_REQUEST_BODY_SIZE, WS_AUTH_TIMEOUT_SECS,
             WS_CLIENT_TIMEOUT_SECS, WS_HEARTBEAT_INTERVAL_SECS, WS_MAX_PENDING_FRAMES, MAX_WS_MESSAGE_SIZE,
             JWT_LEEWAY_SECS, STATEMENT_TIMEOUT_MS, USER_STATEMENT_TIMEOUT_MS, SERVICE_STATEMENT_TIMEOUT_MS,
@@ -158,6 +163,7 @@ public final class ServerConfig {
     public static final Map<String, String> ENV_KEYS = envKeys(
             "KALAMDB_SERVER_HOST", HOST.key(),
             "KALAMDB_SERVER_PORT", PORT.key(),
+            "KALAMDB_GRPC_PORT", GRPC_PORT.key(),
             "KALAMDB_DATA_DIR", EngineConfig.DATA_DIR.key(),
             "KALAMDB_ROOT_PASSWORD", EngineConfig.ROOT_PASSWORD.key(),
             "KALAMDB_JWT_SECRET", JWT_SECRET.key(),
@@ -180,6 +186,7 @@ public final class ServerConfig {
     private final Path source;
     private final String host;
     private final int port;
+    private final int grpcPort;
     private final int engineWorkers;
     private final String jwtSecret;
     private final int jwtExpiryHours;
@@ -201,6 +208,7 @@ public final class ServerConfig {
         this.source = source;
         this.host = read(HOST, origins).trim();
         this.port = read(PORT, origins);
+        this.grpcPort = port == 0 && !values.containsKey(GRPC_PORT.key()) ? 0 : read(GRPC_PORT, origins);
         this.engineWorkers = read(ENGINE_WORKERS, origins);
         this.jwtSecret = read(JWT_SECRET, origins);
         this.jwtExpiryHours = read(JWT_EXPIRY_HOURS, origins);
@@ -304,6 +312,11 @@ public final class ServerConfig {
 
     public int port() {
         return port;
+    }
+
+    /** The gRPC API's port; 0 = a free one. */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     public int engineWorkers() {

@@ -68,6 +68,7 @@ class ServerConfigTest {
                 host = "127.0.0.2"
                 port = 18080
                 engine_workers = 4
+                grpc_port = 19090
 
                 [storage]
                 data_path = "/var/lib/kalam"
@@ -135,6 +136,7 @@ class ServerConfigTest {
         }
         assertEquals("127.0.0.2", config.host());
         assertEquals(18080, config.port());
+        assertEquals(19090, config.grpcPort());
         assertEquals(4, config.engineWorkers());
         assertEquals("a-file-secret", config.jwtSecret());
         assertEquals(2, config.jwtExpiryHours());
@@ -182,6 +184,7 @@ class ServerConfigTest {
         Map<String, String> env = new HashMap<>();
         env.put("KALAMDB_SERVER_HOST", "0.0.0.0");
         env.put("KALAMDB_SERVER_PORT", "0");
+        env.put("KALAMDB_GRPC_PORT", "19191");
         env.put("KALAMDB_DATA_DIR", "/tmp/kalam-env");
         env.put("KALAMDB_ROOT_PASSWORD", "EnvRoot123");
         env.put("KALAMDB_JWT_SECRET", "0123456789abcdef0123456789abcdef-env");
@@ -203,6 +206,7 @@ class ServerConfigTest {
 
         assertEquals("0.0.0.0", config.host());
         assertEquals(0, config.port());
+        assertEquals(19191, config.grpcPort());
         assertEquals(Path.of("/tmp/kalam-env"), config.dataDir());
         assertEquals("EnvRoot123", config.engineConfig().rootPassword());
         assertEquals("0123456789abcdef0123456789abcdef-env", config.jwtSecret());
@@ -316,11 +320,30 @@ class ServerConfigTest {
         }
     }
 
-    /** Issue #9 (and #8): keys of gRPC, Flight and cluster mode are refused until those features exist. */
+    /** Issue #10: the gRPC port is a key (9090 as PROTOCOL.md says), 0 when HTTP's port is 0 and it is unset. */
+    @Test
+    void grpcPortIsAKeyAndAVariable() throws IOException {
+        assertEquals(9090, ServerConfig.GRPC_PORT.defaultValue());
+        assertEquals(9090, ServerConfig.load(NO_ARGS, Map.of()).grpcPort());
+        assertEquals(9191, ServerConfig.load(NO_ARGS, Map.of("KALAMDB_GRPC_PORT", "9191")).grpcPort());
+        Path file = write("[server]\ngrpc_port = 9292\n");
+        assertEquals(9292, ServerConfig.load(new String[] {file.toString()}, Map.of()).grpcPort());
+        assertEquals(9393, ServerConfig.load(new String[] {file.toString()}, Map.of("KALAMDB_GRPC_PORT", "9393"))
+                .grpcPort(), "the variable overrides the file");
+        assertEquals(0, ServerConfig.of(Map.of("server.port", "0")).grpcPort(), "a free HTTP port: a free gRPC port");
+        assertEquals(9090, ServerConfig.of(Map.of("server.port", "0", "server.grpc_port", "9090")).grpcPort());
+        assertEquals(0, ServerConfig.of(Map.of("server.grpc_port", "0")).grpcPort());
+        StartupException range = assertThrows(StartupException.class,
+                () -> ServerConfig.load(NO_ARGS, Map.of("KALAMDB_GRPC_PORT", "70000")));
+        assertTrue(range.getMessage().contains("[key=server.grpc_port, value=70000]"), range.getMessage());
+        assertTrue(range.getMessage().contains("KALAMDB_GRPC_PORT"), range.getMessage());
+        assertFalse(ServerConfig.NOT_BUILT_KEYS.containsKey("server.grpc_port"));
+    }
+
+    /** Issue #9 (and #8): keys of Flight and cluster mode are refused until those features exist. */
     @Test
     void keysOfFeaturesNotBuiltYetStopStartupSayingSo() throws IOException {
         Map<String, String> files = Map.of(
-                "server.grpc_port", "[server]\ngrpc_port = 9090\n",
                 "flight.port", "[flight]\nport = 8815\n",
                 "cluster.raft_port", "[cluster]\nraft_port = 9188\n",
                 "cluster.peers", "[cluster]\npeers = \"1@a:9188\"\n");

@@ -14,7 +14,7 @@ import java.util.Locale;
  * The JSON of the auth endpoints (reference 2.5): the user info object and the login/refresh answer, with
  * RFC 3339 times in UTC written as {@code +00:00}.
  */
-final class AuthJson {
+public final class AuthJson {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx",
             Locale.ROOT);
     private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx",
@@ -34,7 +34,7 @@ final class AuthJson {
                 .put("updated_at", rfc3339(fromMicros(user.updatedAtMicros())));
     }
 
-    static JsonObject tokens(UserRecord user, TokenPair tokens) {
+    public static JsonObject tokens(UserRecord user, TokenPair tokens) {
         return new JsonObject()
                 .put("user", userInfo(user))
                 .put("admin_ui_access", user.role().isAdmin())

@@ -150,6 +150,11 @@ public final class HttpApiVerticle extends VerticleBase {
 
     /** The per-user limits, one object shared by every instance of this verticle in this Vert.x. */
     private UserLimits userLimits() {
+        return userLimits(vertx, config);
+    }
+
+    /** The per-user limits of SQL requests, one object shared by the HTTP and gRPC verticles of a Vert.x. */
+    public static UserLimits userLimits(io.vertx.core.Vertx vertx, ServerConfig config) {
         io.vertx.core.shareddata.LocalMap<String, UserLimits> shared = vertx.sharedData().getLocalMap(LIMITS_MAP);
         UserLimits mine = new UserLimits(config.maxQueriesPerSec(), config.maxStatementsInFlightPerUser());
         UserLimits existing = shared.putIfAbsent(LIMITS_MAP, mine);

@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code POST /v1/api/auth/login} (reference 2.5): {@code {"user"|"username", "password"}} → tokens and cookies.
  * The password check (bcrypt) runs on the engine worker.
  */
-final class LoginHandler implements Handler<RoutingContext> {
+public final class LoginHandler implements Handler<RoutingContext> {
     static final int MAX_USER_LENGTH = 128;
     static final int MAX_PASSWORD_LENGTH = 256;
     private static final Set<String> FIELDS = Set.of("user", "username", "password");
@@ -48,7 +48,7 @@ final class LoginHandler implements Handler<RoutingContext> {
                 .onFailure(failure -> Responses.authError(ctx, failure));
     }
 
-    static LoginRequest parse(ObjectNode body) {
+    public static LoginRequest parse(ObjectNode body) {
         String user = JsonBodies.optionalString(body, "user");
         String username = JsonBodies.optionalString(body, "username");
         if (user != null && username != null) {

@@ -26,12 +26,12 @@ import java.util.Base64;
  * timeout, and — unlike the reference — a real long poll: with {@code timeout_seconds} an empty answer waits
  * until a message arrives or the time is up.
  */
-final class TopicsHandler {
+public final class TopicsHandler {
     private final Vertx vertx;
     private final KalamService engine;
     private final BearerAuthenticator authenticator;
 
-    TopicsHandler(Vertx vertx, KalamService engine, BearerAuthenticator authenticator) {
+    public TopicsHandler(Vertx vertx, KalamService engine, BearerAuthenticator authenticator) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
@@ -89,6 +89,24 @@ final class TopicsHandler {
                 .onSuccess(committed -> Responses.json(ctx, 200, new JsonObject().put("success", true)
                         .put("acknowledged_offset", committed)))
                 .onFailure(failure -> Responses.topicError(ctx, failure, start));
+    }
+
+    /**
+     * Consume for another transport (gRPC), the caller already authenticated: {@code body} is what the HTTP body
+     * would be, the answer what HTTP would send. Invalid input fails the future with a {@code KalamException}.
+     */
+    public Future<JsonObject> consume(Principal principal, JsonObject body) {
+        TopicRequestParser.Consume parsed = TopicRequestParser.consume(body.toBuffer());
+        long deadline = System.currentTimeMillis() + parsed.timeoutSeconds() * 1000L;
+        return poll(principal, parsed, deadline).map(TopicsHandler::body);
+    }
+
+    /** Ack for another transport (gRPC), as {@link #consume(Principal, JsonObject)}. */
+    public Future<JsonObject> ack(Principal principal, JsonObject body) {
+        TopicRequestParser.Ack parsed = TopicRequestParser.ack(body.toBuffer());
+        return EngineCalls.future(engine.ack(new TopicAckRequest(principal, parsed.topic(), parsed.group(),
+                        parsed.partition(), parsed.offset(), parsed.consumer())))
+                .map(committed -> new JsonObject().put("success", true).put("acknowledged_offset", committed));
     }
 
     static JsonObject body(ConsumeResult result) {

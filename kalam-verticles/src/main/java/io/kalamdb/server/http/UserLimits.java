@@ -14,9 +14,9 @@ import java.util.function.LongSupplier;
  * statements one user has in flight, so that one user's heavy queries cannot hold every engine worker while other
  * users wait. Both refusals are {@code 429 RATE_LIMIT_EXCEEDED} with {@code Retry-After}.
  */
-final class UserLimits implements Shareable {
+public final class UserLimits implements Shareable {
     /** A refused request: why, and when to try again. */
-    record Refusal(String message, long retryAfterSeconds) {
+    public record Refusal(String message, long retryAfterSeconds) {
     }
 
     private final int queriesPerSecond;
@@ -44,7 +44,7 @@ final class UserLimits implements Shareable {
     }
 
     /** Admits one request of {@code userId} (then {@link #release} must follow once), or says why not. */
-    Refusal admit(String userId) {
+    public Refusal admit(String userId) {
         if (queriesPerSecond == 0 && maxInFlight == 0) {
             return null;
         }
@@ -67,7 +67,7 @@ final class UserLimits implements Shareable {
     }
 
     /** Ends a request that {@link #admit} let in. */
-    void release(String userId) {
+    public void release(String userId) {
         if (queriesPerSecond == 0 && maxInFlight == 0) {
             return;
         }
