@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kalamdb.server.Futures;
 import io.kalamdb.server.KalamServer;
-import io.kalamdb.server.ServerConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveLoadingBoundsIT {
-    private static final String ROOT_PASSWORD = "RootPass123!";
+    private static final String ROOT_PASSWORD = TestServers.ROOT_PASSWORD;
     private static final int MAX_BUFFERED = 100;
     private static KalamServer server;
     private static ApiClient api;
@@ -42,15 +40,9 @@ class LiveLoadingBoundsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.engine_workers", "4");
-        values.put("storage.data_path", Files.createTempDirectory("kalam-live-bounds").toString());
-        values.put("auth.root_password", ROOT_PASSWORD);
-        values.put("auth.bcrypt_cost", "4");
-        values.put("rate_limit.max_queries_per_sec", "0");
-        values.put("live.max_initial_buffered_changes", Integer.toString(MAX_BUFFERED));
-        server = Futures.await(KalamServer.start(ServerConfig.of(values)));
+        server = Futures.await(KalamServer.start(TestServers.config(Files.createTempDirectory("kalam-live-bounds"),
+                Map.of("server.engine_workers", "4", "rate_limit.max_queries_per_sec", "0",
+                        "live.max_initial_buffered_changes", Integer.toString(MAX_BUFFERED)))));
         api = new ApiClient(server.baseUrl());
         root = api.login("root", ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE chat");

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kalamdb.server.Futures;
 import io.kalamdb.server.KalamServer;
-import io.kalamdb.server.ServerConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveResumeConvergenceIT {
-    private static final String ROOT_PASSWORD = "RootPass123!";
+    private static final String ROOT_PASSWORD = TestServers.ROOT_PASSWORD;
     private static final String SQL = "SELECT id, content FROM chat.messages";
     private static final int ROWS_PER_TICK = 100;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50); // 100 rows / 50 ms = 2,000 rows/s
@@ -47,16 +45,11 @@ class LiveResumeConvergenceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.engine_workers", "4");
-        values.put("storage.data_path", Files.createTempDirectory("kalam-live-resume").toString());
-        values.put("auth.root_password", ROOT_PASSWORD);
-        values.put("auth.bcrypt_cost", "4");
-        values.put("rate_limit.max_queries_per_sec", "0");
-        values.put("live.max_initial_buffered_changes", "100");
-        values.put("storage.rocksdb.sync_writes", "false"); // the writer paces at 2,000 rows/s, not at fsync speed
-        server = Futures.await(KalamServer.start(ServerConfig.of(values)));
+        server = Futures.await(KalamServer.start(TestServers.config(Files.createTempDirectory("kalam-live-resume"),
+                Map.of("server.engine_workers", "4", "rate_limit.max_queries_per_sec", "0",
+                        "live.max_initial_buffered_changes", "100",
+                        // the writer paces at 2,000 rows/s, not at fsync speed
+                        "storage.rocksdb.sync_writes", "false"))));
         api = new ApiClient(server.baseUrl());
         String root = api.login("root", ROOT_PASSWORD);
         api.ok(root, "CREATE NAMESPACE chat");
